@@ -1,0 +1,232 @@
+package config
+
+import (
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/protocol"
+)
+
+// Defaults for settings the file leaves out.
+const (
+	DefaultListen       = "127.0.0.1:8080"
+	DefaultStore        = "sqlite:./data/switchboard.db"
+	DefaultMaxBodyBytes = 32 << 20
+	DefaultRetries      = 2
+)
+
+var roles = map[string]bool{
+	switchboard.RoleUser: true, switchboard.RoleDeveloper: true, switchboard.RoleAuditor: true,
+	switchboard.RoleTenantAdmin: true, switchboard.RolePlatformAdmin: true,
+}
+
+// Validate fills in names and defaults and returns every problem found, as
+// Problems, or nil.
+func (c *Config) Validate() error {
+	var ps Problems
+	add := func(path, format string, args ...any) { ps = append(ps, c.problem(path, format, args...)) }
+
+	if c.Listen == "" {
+		c.Listen = DefaultListen
+	} else if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		add("listen", "%q is not HOST:PORT (for example 127.0.0.1:8080 or :8080)", c.Listen)
+	}
+	if c.Store == "" {
+		c.Store = DefaultStore
+	} else if !strings.HasPrefix(c.Store, "sqlite:") && !strings.HasPrefix(c.Store, "postgres://") && !strings.HasPrefix(c.Store, "postgresql://") {
+		add("store", "%q is neither sqlite:PATH nor a postgres:// URL", c.Store)
+	}
+	if c.Redis != "" && !strings.HasPrefix(c.Redis, "redis://") && !strings.HasPrefix(c.Redis, "rediss://") {
+		add("redis", "%q is not a redis:// URL", c.Redis)
+	}
+	if c.Gateway.MaxBodyBytes == 0 {
+		c.Gateway.MaxBodyBytes = DefaultMaxBodyBytes
+	} else if c.Gateway.MaxBodyBytes < 1024 {
+		add("gateway.max_body_bytes", "must be at least 1024")
+	}
+	if c.Gateway.Retries == nil {
+		n := DefaultRetries
+		c.Gateway.Retries = &n
+	} else if *c.Gateway.Retries < 0 || *c.Gateway.Retries > 10 {
+		add("gateway.retries", "must be between 0 and 10")
+	}
+	setDefault(&c.Gateway.RetryBackoff, 200*time.Millisecond)
+	setDefault(&c.Gateway.Timeouts.Connect, 10*time.Second)
+	setDefault(&c.Gateway.Timeouts.FirstByte, 60*time.Second)
+	setDefault(&c.Gateway.Timeouts.Idle, 60*time.Second)
+	setDefault(&c.Gateway.Timeouts.Total, 10*time.Minute)
+
+	for _, name := range sortedKeys(c.Providers) {
+		p := c.Providers[name]
+		p.Name = name
+		path := "providers." + name
+		switch protocol.Name(p.Protocol) {
+		case protocol.OpenAI, protocol.Anthropic, protocol.Gemini:
+		case "":
+			add(path+".protocol", "missing: say openai, anthropic or gemini")
+		default:
+			add(path+".protocol", "%q is not a protocol: say openai, anthropic or gemini", p.Protocol)
+		}
+		if u, err := url.Parse(p.BaseURL); p.BaseURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add(path+".base_url", "%q is not an http(s) URL", p.BaseURL)
+		}
+		if p.Channel == "" {
+			p.Channel = "direct"
+		}
+		c.Providers[name] = p
+	}
+	for _, id := range sortedKeys(c.Vendors) {
+		v := c.Vendors[id]
+		v.ID = id
+		if v.Name == "" {
+			v.Name = id
+		}
+		c.Vendors[id] = v
+	}
+	for _, id := range sortedKeys(c.Models) {
+		m := c.Models[id]
+		m.ID = id
+		path := "models." + id
+		if _, ok := c.Providers[m.Provider]; !ok {
+			add(path+".provider", "unknown provider %q%s", m.Provider, known(c.Providers))
+		}
+		if m.Vendor == "" {
+			add(path+".vendor", "missing: every model belongs to a vendor (directives act on vendors)")
+		} else if _, ok := c.Vendors[m.Vendor]; !ok && len(c.Vendors) > 0 {
+			add(path+".vendor", "unknown vendor %q%s", m.Vendor, known(c.Vendors))
+		}
+		if m.Upstream == "" {
+			m.Upstream = id
+		}
+		c.Models[id] = m
+	}
+	for _, name := range sortedKeys(c.Aliases) {
+		a := c.Aliases[name]
+		path := "aliases." + name
+		if _, ok := c.Models[name]; ok {
+			add(path, "an alias cannot have the name of a model")
+		}
+		if len(a.Targets) == 0 {
+			add(path, "an alias needs at least one target model")
+		}
+		for i, t := range a.Targets {
+			if _, ok := c.Models[t]; !ok {
+				add(path+"["+itoa(i)+"]", "unknown model %q", t)
+			}
+		}
+	}
+	for _, id := range sortedKeys(c.Tenants) {
+		t := c.Tenants[id]
+		t.ID = id
+		if t.Name == "" {
+			t.Name = id
+		}
+		if t.Parent != "" {
+			if _, ok := c.Tenants[t.Parent]; !ok {
+				add("tenants."+id+".parent", "unknown tenant %q", t.Parent)
+			} else if cyc := c.tenantCycle(id); cyc != "" {
+				add("tenants."+id+".parent", "the tenant tree has a cycle: %s", cyc)
+			}
+		}
+		c.Tenants[id] = t
+	}
+	seen := map[string]int{}
+	for i, k := range c.Keys {
+		path := "keys[" + itoa(i) + "]"
+		switch {
+		case k.Key == "":
+			add(path+".key", "missing")
+		case len(k.Key) < 16:
+			add(path+".key", "too short: use at least 16 random characters")
+		}
+		if j, dup := seen[k.Key]; dup && k.Key != "" {
+			add(path+".key", "the same key as keys[%d]", j)
+		}
+		seen[k.Key] = i
+		if _, ok := c.Tenants[k.Tenant]; !ok {
+			add(path+".tenant", "unknown tenant %q%s", k.Tenant, known(c.Tenants))
+		}
+		if k.Role == "" {
+			c.Keys[i].Role = switchboard.RoleUser
+		} else if !roles[k.Role] {
+			add(path+".role", "unknown role %q: say user, developer, auditor, tenant-admin or admin", k.Role)
+		}
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	return nil
+}
+
+// tenantCycle returns "a → b → a" when following parents from id loops.
+func (c *Config) tenantCycle(id string) string {
+	path := []string{id}
+	seen := map[string]bool{id: true}
+	for cur := c.Tenants[id].Parent; cur != ""; cur = c.Tenants[cur].Parent {
+		path = append(path, cur)
+		if seen[cur] {
+			return strings.Join(path, " → ")
+		}
+		seen[cur] = true
+	}
+	return ""
+}
+
+func setDefault(d *Duration, v time.Duration) {
+	if *d == 0 {
+		*d = Duration(v)
+	}
+}
+
+func known[V any](m map[string]V) string {
+	if len(m) == 0 {
+		return " (none are defined)"
+	}
+	return " (known: " + strings.Join(sortedKeys(m), ", ") + ")"
+}
+
+func itoa(i int) string {
+	const digits = "0123456789"
+	if i < 10 {
+		return digits[i : i+1]
+	}
+	return itoa(i/10) + digits[i%10:i%10+1]
+}
+
+// ProviderList returns the providers in file order.
+func (c *Config) ProviderList() []switchboard.Provider {
+	out := make([]switchboard.Provider, 0, len(c.Providers))
+	for _, n := range orderOr(c.ProviderOrder, c.Providers) {
+		out = append(out, c.Providers[n])
+	}
+	return out
+}
+
+// ModelList returns the models in file order.
+func (c *Config) ModelList() []switchboard.Model {
+	out := make([]switchboard.Model, 0, len(c.Models))
+	for _, n := range orderOr(c.ModelOrder, c.Models) {
+		out = append(out, c.Models[n])
+	}
+	return out
+}
+
+// AliasList returns the aliases in file order.
+func (c *Config) AliasList() []switchboard.Alias {
+	out := make([]switchboard.Alias, 0, len(c.Aliases))
+	for _, n := range orderOr(c.AliasOrder, c.Aliases) {
+		a := c.Aliases[n]
+		out = append(out, switchboard.Alias{Name: n, Targets: a.Targets, Title: a.Title})
+	}
+	return out
+}
+
+func orderOr[V any](order []string, m map[string]V) []string {
+	if len(order) == len(m) {
+		return order
+	}
+	return sortedKeys(m)
+}
