@@ -40,8 +40,13 @@ type Config struct {
 	Tenants map[string]switchboard.Tenant `yaml:"tenants"`
 	// Keys are gateway keys bootstrapped from the file.
 	Keys []KeySpec `yaml:"keys"`
-	// Directives are vendor directives bootstrapped from the file.
-	Directives yaml.Node `yaml:"directives"`
+	// Directives are vendor directives bootstrapped from the file, with the
+	// same fields as the admin API.
+	Directives []switchboard.Directive `yaml:"directives"`
+	// Adoption maps a vendor to the tenants that already used it before
+	// the file's directives: an exclude directive bars only new adopters.
+	// The audit trail adds to it as traffic flows.
+	Adoption map[string][]string `yaml:"adoption"`
 	// Guardrails configure the acceptable-use checks.
 	Guardrails yaml.Node `yaml:"guardrails"`
 

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/policy"
 	"github.com/switchboard-gov/switchboard/protocol"
+	"github.com/switchboard-gov/switchboard/route"
 )
 
 // Defaults for settings the file leaves out.
@@ -155,10 +157,109 @@ func (c *Config) Validate() error {
 			add(path+".role", "unknown role %q: say user, developer, auditor, tenant-admin or admin", k.Role)
 		}
 	}
+	if len(ps) == 0 {
+		ps = append(ps, c.validatePolicy()...)
+	}
 	if len(ps) > 0 {
 		return ps
 	}
 	return nil
+}
+
+// validatePolicy checks directives and adoption against the tenants, vendors
+// and catalog, the way the admin API checks a change: the directive's own
+// rules, then the whole policy (a replacement must not itself be barred).
+func (c *Config) validatePolicy() Problems {
+	var ps Problems
+	tree, err := switchboard.NewTenantTree(c.TenantList())
+	if err != nil {
+		return Problems{c.problem("tenants", "%s", switchboard.AsError(err).Message)}
+	}
+	vendors := make(map[string]bool, len(c.Vendors))
+	for id := range c.Vendors {
+		vendors[id] = true
+	}
+	cat := route.NewCatalog(c.ProviderList(), c.ModelList(), c.AliasList())
+	has := func(name string) bool { ts, _ := cat.Resolve(name); return len(ts) > 0 }
+	byID := map[string]int{}
+	for i := range c.Directives {
+		d := &c.Directives[i]
+		path := "directives[" + itoa(i) + "]"
+		if j, dup := byID[d.ID]; dup && d.ID != "" {
+			ps = append(ps, c.problem(path+".id", "the same id as directives[%d]", j))
+		}
+		byID[d.ID] = i
+		if err := d.Validate(tree, vendors, has); err != nil {
+			ps = append(ps, c.directiveProblems(i, d.ID, err)...)
+		}
+	}
+	for _, v := range sortedKeys(c.Adoption) {
+		if !vendors[v] {
+			ps = append(ps, c.problem("adoption."+v, "unknown vendor %q%s", v, known(c.Vendors)))
+		}
+		for i, t := range c.Adoption[v] {
+			if !tree.Has(t) {
+				ps = append(ps, c.problem("adoption."+v+"["+itoa(i)+"]", "unknown tenant %q", t))
+			}
+		}
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	snap, err := policy.NewSnapshot(c.PolicyInput(tree, cat))
+	if err == nil {
+		err = policy.ValidateReplacements(snap)
+	}
+	if err != nil {
+		e := switchboard.AsError(err)
+		for i, d := range c.Directives {
+			if strings.HasPrefix(e.Param, "directives["+d.ID+"]") {
+				return c.directiveProblems(i, d.ID, err)
+			}
+		}
+		return Problems{c.problem("directives", "%s", e.Message)}
+	}
+	return nil
+}
+
+// directiveProblems splits a directive's validation error ("a: x; b: y")
+// into problems whose paths use the file's index, so they get their lines.
+func (c *Config) directiveProblems(i int, id string, err error) Problems {
+	e := switchboard.AsError(err)
+	var ps Problems
+	for _, part := range strings.Split(e.Message, "; ") {
+		path, msg, ok := strings.Cut(part, ": ")
+		if !ok {
+			path, msg = "directives["+itoa(i)+"]", part
+		}
+		path = strings.Replace(path, "directives["+id+"]", "directives["+itoa(i)+"]", 1)
+		ps = append(ps, c.problem(path, "%s", msg))
+	}
+	return ps
+}
+
+// TenantList returns the tenants, parents before children in file order
+// where possible.
+func (c *Config) TenantList() []switchboard.Tenant {
+	out := make([]switchboard.Tenant, 0, len(c.Tenants))
+	for _, id := range sortedKeys(c.Tenants) {
+		out = append(out, c.Tenants[id])
+	}
+	return out
+}
+
+// VendorList returns the vendors sorted by id.
+func (c *Config) VendorList() []switchboard.Vendor {
+	out := make([]switchboard.Vendor, 0, len(c.Vendors))
+	for _, id := range sortedKeys(c.Vendors) {
+		out = append(out, c.Vendors[id])
+	}
+	return out
+}
+
+// PolicyInput is the input of a policy snapshot built from this file alone.
+func (c *Config) PolicyInput(tree *switchboard.TenantTree, cat *route.Catalog) policy.Input {
+	return policy.Input{Tenants: tree, Vendors: c.VendorList(), Catalog: cat, Directives: c.Directives, Adopted: c.Adoption}
 }
 
 // tenantCycle returns "a → b → a" when following parents from id loops.

@@ -27,6 +27,7 @@ type scenarioFile struct {
 	Tenants    map[string]switchboard.Tenant   `yaml:"tenants"`
 	Keys       []map[string]string             `yaml:"keys"`
 	Directives []switchboard.Directive         `yaml:"directives"`
+	Adoption   map[string][]string             `yaml:"adoption"`
 }
 
 func decodeStrict(t testing.TB, path string, v any) {
@@ -47,10 +48,7 @@ func scenarioInput(t testing.TB, edit func([]switchboard.Directive)) Input {
 	t.Helper()
 	var f scenarioFile
 	decodeStrict(t, "../examples/2026-03/switchboard.yaml", &f)
-	var adoption struct {
-		Adoption map[string][]string `yaml:"adoption"`
-	}
-	decodeStrict(t, "../examples/2026-03/adoption.yaml", &adoption)
+	adoption := struct{ Adoption map[string][]string }{f.Adoption}
 
 	var providers []switchboard.Provider
 	for name, p := range f.Providers {

@@ -21,8 +21,8 @@ const (
 // 400 INVALID_ARGUMENT with an ErrorInfo API_KEY_INVALID detail, as Google
 // answers (clients that check for a bad key look for that reason), and a
 // missing key (a message that says "missing", "required" or "no API key")
-// a 403 PERMISSION_DENIED; a body over the limit is a 400, as Gemini has
-// no 413; Anthropic's 529 is a 503 UNAVAILABLE. A rate limit with
+// a 403 PERMISSION_DENIED; a body over the gateway's limit is a 413
+// (status INVALID_ARGUMENT); Anthropic's 529 is a 503 UNAVAILABLE. A rate limit with
 // RetryAfter carries a RetryInfo detail too. An explicit err.Status wins
 // (except 529).
 func errorBody(err *switchboard.Error) (int, []byte) {
@@ -40,8 +40,13 @@ func errorBody(err *switchboard.Error) (int, []byte) {
 					msg = badKeyMessage
 				}
 			}
-		case switchboard.ETOOLARGE, switchboard.EINVALID:
+		case switchboard.EINVALID:
 			status = 400
+		case switchboard.ETOOLARGE:
+			// Gemini itself answers an oversized body with a 400, but a
+			// gateway limit is not a malformed request: 413 tells the
+			// client exactly what to change, and genai surfaces any status.
+			status = 413
 		case switchboard.EOVERLOADED:
 			status = 503
 		default:

@@ -1,0 +1,172 @@
+package e2e
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/switchboard-gov/switchboard/config"
+	"github.com/switchboard-gov/switchboard/gateway"
+	"github.com/switchboard-gov/switchboard/internal/fakeprovider"
+)
+
+// clock is a settable fake clock for the gateway.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// scenario starts the gateway on examples/2026-03 with simulated vendors and
+// a fake clock.
+func scenario(t *testing.T) (*httptest.Server, *clock) {
+	t.Helper()
+	b, err := os.ReadFile("../examples/2026-03/switchboard.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse(b, func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := httptest.NewServer(fakeprovider.New(fakeprovider.Options{}))
+	t.Cleanup(up.Close)
+	gateway.Simulate(cfg, up.URL)
+	cfg.Store = "sqlite:" + filepath.Join(t.TempDir(), "sb.db")
+	clk := &clock{}
+	g, err := gateway.New(context.Background(), cfg, gateway.Options{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { g.Close() })
+	srv := httptest.NewServer(g.Handler())
+	t.Cleanup(srv.Close)
+	return srv, clk
+}
+
+// The example's public keys, one per tenant.
+var scenarioKeys = map[string]string{
+	"state/statechat": "sb-example-statechat-0001",
+	"treasury":        "sb-example-treasury-0001",
+	"hhs":             "sb-example-hhs-000001",
+	"dod":             "sb-example-dod-000001",
+	"dod/nsa":         "sb-example-nsa-000001",
+	"dod/army":        "sb-example-army-00001",
+}
+
+// outcome is what a request got, as a client sees it.
+type outcome struct {
+	status    int
+	served    string // Switchboard-Served-Model
+	directive string // Switchboard-Directive
+	notice    bool   // Switchboard-Notice present
+}
+
+func ask(t *testing.T, base, tenant, model string) outcome {
+	t.Helper()
+	body := `{"model":"` + model + `","messages":[{"role":"user","content":"Summarise the cable."}]}`
+	resp, b := do(t, "POST", base+"/v1/chat/completions", func(h http.Header) {
+		h.Set("Authorization", "Bearer "+scenarioKeys[tenant])
+	}, []byte(body))
+	o := outcome{status: resp.StatusCode, served: resp.Header.Get("Switchboard-Served-Model"),
+		directive: resp.Header.Get("Switchboard-Directive"), notice: resp.Header.Get("Switchboard-Notice") != ""}
+	if o.status == 200 && !strings.Contains(string(b), "Simulated") {
+		t.Errorf("%s %s: 200 without a simulated answer: %s", tenant, model, b)
+	}
+	if o.status == 403 && !strings.Contains(string(b), o.directive) {
+		t.Errorf("%s %s: refusal does not name directive %q: %s", tenant, model, o.directive, b)
+	}
+	return o
+}
+
+// TestTimeline2026 replays the 2026 scenario through the real OpenAI
+// endpoint with a fake clock: the table of examples/2026-03/README.md.
+func TestTimeline2026(t *testing.T) {
+	srv, clk := scenario(t)
+	const (
+		eop    = "eop-2026-02-27"
+		fascsa = "dod-fascsa-2026-02-27"
+		memo   = "state-memo-2026-03-02"
+		intel  = "openai-dow-intel-2026-03-03"
+	)
+	type want struct {
+		status    int
+		served    string
+		directive string
+	}
+	serve := func(m string) want { return want{200, m, ""} }
+	warn := func(m, d string) want { return want{200, m, d} }
+	reroute := warn
+	refuse := func(d string) want { return want{403, "", d} }
+	rows := []struct {
+		date, tenant, model string
+		want                want
+	}{
+		{"2026-02-26", "state/statechat", "claude-sonnet-4-5", serve("claude-sonnet-4-5")},
+		{"2026-02-26", "dod/nsa", "claude-sonnet-4-5", serve("claude-sonnet-4-5")},
+		{"2026-02-26", "treasury", "statechat", serve("claude-sonnet-4-5")},
+
+		{"2026-02-28", "treasury", "claude-sonnet-4-5", serve("claude-sonnet-4-5")},
+		{"2026-02-28", "dod", "claude-sonnet-4-5", warn("claude-sonnet-4-5", eop)},
+		{"2026-02-28", "dod/nsa", "claude-sonnet-4-5", reroute("gemini-2.5-pro", fascsa)},
+		{"2026-02-28", "dod/nsa", "gpt-4.1", serve("gpt-4.1")},
+
+		{"2026-03-03", "state/statechat", "claude-sonnet-4-5", reroute("gpt-4.1", eop)},
+		{"2026-03-03", "state/statechat", "statechat", reroute("gpt-4.1", memo)},
+		{"2026-03-03", "state/statechat", "gpt-4.1", serve("gpt-4.1")},
+		{"2026-03-03", "treasury", "claude-sonnet-4-5", reroute("gpt-4.1", eop)},
+		{"2026-03-03", "treasury", "claude-opus-4-1", refuse(eop)},
+		{"2026-03-03", "hhs", "statechat", reroute("gpt-4.1", eop)},
+		{"2026-03-03", "dod", "claude-sonnet-4-5", warn("claude-sonnet-4-5", eop)},
+		{"2026-03-03", "dod/nsa", "gpt-4.1", refuse(intel)},
+		{"2026-03-03", "dod/nsa", "statechat", reroute("gemini-2.5-pro", fascsa)},
+
+		{"2026-04-04", "state/statechat", "claude-sonnet-4-5", serve("claude-sonnet-4-5")},
+		{"2026-04-04", "state/statechat", "statechat", serve("claude-sonnet-4-5")},
+		{"2026-04-04", "treasury", "claude-sonnet-4-5", serve("claude-sonnet-4-5")},
+		{"2026-04-04", "dod", "claude-sonnet-4-5", serve("claude-sonnet-4-5")},
+		{"2026-04-04", "dod/nsa", "claude-sonnet-4-5", reroute("gemini-2.5-pro", fascsa)},
+		{"2026-04-04", "dod/army", "claude-sonnet-4-5", reroute("gemini-2.5-pro", fascsa)},
+		{"2026-04-04", "dod/nsa", "gpt-4.1", refuse(intel)},
+
+		{"2026-08-28", "dod", "claude-sonnet-4-5", serve("claude-sonnet-4-5")},
+		{"2026-08-28", "dod/nsa", "claude-sonnet-4-5", reroute("gemini-2.5-pro", fascsa)},
+	}
+	for _, r := range rows {
+		at, _ := time.Parse(time.RFC3339, r.date+"T12:00:00Z")
+		clk.Set(at)
+		got := ask(t, srv.URL, r.tenant, r.model)
+		if got.status != r.want.status || got.served != r.want.served || got.directive != r.want.directive {
+			t.Errorf("%s %-16s %-18s got %d served=%q directive=%q; want %d served=%q directive=%q",
+				r.date, r.tenant, r.model, got.status, got.served, got.directive, r.want.status, r.want.served, r.want.directive)
+		}
+		if r.want.directive != "" && !got.notice {
+			t.Errorf("%s %s %s: directive acted without a Switchboard-Notice", r.date, r.tenant, r.model)
+		}
+	}
+}
+
+// TestModelsListShowsOnlyWhatTheCallerMayUse checks /v1/models against the
+// policy on 2026-03-03: NSA does not see gpt-4.1 (refused for it).
+func TestModelsListShowsOnlyWhatTheCallerMayUse(t *testing.T) {
+	srv, clk := scenario(t)
+	clk.Set(time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC))
+	list := func(tenant string) string {
+		_, b := do(t, "GET", srv.URL+"/v1/models", func(h http.Header) { h.Set("Authorization", "Bearer "+scenarioKeys[tenant]) }, nil)
+		return string(b)
+	}
+	if nsa := list("dod/nsa"); strings.Contains(nsa, `"id":"gpt-4.1"`) {
+		t.Errorf("dod/nsa sees gpt-4.1, which it is refused: %s", nsa)
+	}
+	if tr := list("treasury"); !strings.Contains(tr, `"id":"gpt-4.1"`) || !strings.Contains(tr, `"id":"statechat"`) {
+		t.Errorf("treasury list lacks gpt-4.1 or statechat: %s", tr)
+	}
+}

@@ -1,0 +1,358 @@
+package proxy
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"time"
+
+	"github.com/tidwall/gjson"
+	"github.com/tidwall/sjson"
+
+	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/llm"
+	"github.com/switchboard-gov/switchboard/protocol"
+	"github.com/switchboard-gov/switchboard/provider"
+	"github.com/switchboard-gov/switchboard/route"
+	"github.com/switchboard-gov/switchboard/sse"
+)
+
+// maxResponseBytes bounds a non-streamed upstream answer held in memory.
+const maxResponseBytes = 64 << 20
+
+// exchange is one client request on its way through targets and attempts.
+type exchange struct {
+	h      *Handler
+	w      http.ResponseWriter
+	r      *http.Request
+	codec  protocol.Codec
+	target protocol.Target
+	req    *llm.Request
+	body   []byte
+	rec    *Record
+	snap   *Snapshot
+	route  Route
+	// targetIndex is the target being tried.
+	targetIndex int
+}
+
+// run tries each target in order, retrying retryable failures with backoff,
+// until one answers or all have failed. Nothing is written to the client
+// until an upstream has produced its first event, so every failure before
+// that can still be retried or fall back.
+func (x *exchange) run(rt Route) error {
+	var last error
+	for i, t := range rt.Targets {
+		x.targetIndex = i
+		for attempt := 0; attempt <= x.h.opts.Retries; attempt++ {
+			if attempt > 0 {
+				if err := x.backoff(attempt, last); err != nil {
+					return err
+				}
+			}
+			x.rec.Attempts++
+			err := x.try(t)
+			if err == nil {
+				return nil
+			}
+			var ue *provider.UpstreamError
+			if !errors.As(err, &ue) {
+				return err // written to the client already, or not worth retrying
+			}
+			x.countUpstreamError(t, ue)
+			last = err
+			if x.r.Context().Err() != nil {
+				return &switchboard.Error{Code: switchboard.ETIMEOUT, Message: "the client went away", Cause: err}
+			}
+			if !ue.Retryable() {
+				if i+1 < len(rt.Targets) && fallsBack(ue.Status) {
+					break // the next target may be configured correctly
+				}
+				return x.upstreamError(t, ue)
+			}
+		}
+			}
+	var ue *provider.UpstreamError
+	if errors.As(last, &ue) {
+		return x.upstreamError(rt.Targets[len(rt.Targets)-1], ue)
+	}
+	return last
+}
+
+// fallsBack reports whether a non-retryable status is the provider's problem
+// (its key, its catalog) rather than the request's, so another target may work.
+func fallsBack(status int) bool {
+	return status == 401 || status == 403 || status == 404
+}
+
+func (x *exchange) backoff(attempt int, last error) error {
+	d := x.h.opts.Backoff << (attempt - 1)
+	var ue *provider.UpstreamError
+	if errors.As(last, &ue) && ue.RetryAfter > d && ue.RetryAfter <= 10*time.Second {
+		d = ue.RetryAfter
+	}
+	d = d/2 + rand.N(d/2+1) // jitter: spread retries from many clients
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-x.r.Context().Done():
+		return &switchboard.Error{Code: switchboard.ETIMEOUT, Message: "the client went away", Cause: x.r.Context().Err()}
+	}
+}
+
+func (x *exchange) countUpstreamError(t route.Target, ue *provider.UpstreamError) {
+	if m := x.h.opts.Metrics; m != nil {
+		m.UpstreamErrors.WithLabelValues(t.Provider.Name, t.Model.ID, itoa(ue.Status)).Inc()
+	}
+	x.h.opts.Logger.Warn("upstream attempt failed", "request_id", x.rec.ID, "provider", t.Provider.Name,
+		"model", t.Model.ID, "status", ue.Status, "err", ue.Err)
+}
+
+// upstreamError maps an upstream failure into the client's protocol.
+func (x *exchange) upstreamError(t route.Target, ue *provider.UpstreamError) error {
+	if ue.Status == 0 {
+		code, msg := switchboard.EUNAVAILABLE, "the upstream provider for "+t.Model.ID+" could not be reached; try again shortly"
+		if errors.Is(ue.Err, context.DeadlineExceeded) || errors.Is(ue.Err, provider.ErrIdle) {
+			code, msg = switchboard.ETIMEOUT, "the upstream provider for "+t.Model.ID+" did not answer in time; try again shortly"
+		}
+		return &switchboard.Error{Code: code, Message: msg, Cause: ue}
+	}
+	up := x.h.opts.Codecs[protocol.Name(t.Provider.Protocol)]
+	e := up.DecodeError(ue.Status, ue.Body)
+	if ue.RetryAfter > 0 {
+		e.RetryAfter = int((ue.RetryAfter + time.Second - 1) / time.Second)
+	}
+	return e
+}
+
+// passthrough reports whether the upstream speaks the client's protocol, in
+// which case bytes pass through with only the model patched.
+func (x *exchange) passthrough(t route.Target) bool {
+	if protocol.Name(t.Provider.Protocol) != x.codec.Name() {
+		return false
+	}
+	// A Gemini client streaming without alt=sse wants a JSON array; the
+	// upstream is always asked for SSE, so that case is translated.
+	return !(x.codec.Name() == protocol.Gemini && x.req.Stream && !x.target.SSE)
+}
+
+// upstreamBody is the request body for t.
+func (x *exchange) upstreamBody(t route.Target, pass bool) ([]byte, error) {
+	if !pass {
+		return x.h.opts.Codecs[protocol.Name(t.Provider.Protocol)].EncodeRequest(x.req, t.Model.Upstream)
+	}
+	switch x.codec.Name() {
+	case protocol.Gemini:
+		return x.body, nil // the model is in the URL
+	case protocol.OpenAI:
+		b, err := sjson.SetBytes(x.body, "model", t.Model.Upstream)
+		if err != nil {
+			return nil, err
+		}
+		if x.req.Stream && !x.req.IncludeUsage {
+			// The gateway needs usage for every request; the extra chunk is
+			// dropped before it reaches a client that did not ask for it.
+			return sjson.SetBytes(b, "stream_options.include_usage", true)
+		}
+		return b, nil
+	default:
+		return sjson.SetBytes(x.body, "model", t.Model.Upstream)
+	}
+}
+
+// try makes one attempt on t. It returns an *provider.UpstreamError when the
+// attempt failed before anything reached the client.
+func (x *exchange) try(t route.Target) error {
+	pass := x.passthrough(t)
+	body, err := x.upstreamBody(t, pass)
+	if err != nil {
+		return err
+	}
+	resp, err := x.h.opts.Client.Do(x.r.Context(), provider.Call{Provider: t.Provider, Model: t.Model.Upstream, Stream: x.req.Stream, Body: body})
+	if err != nil {
+		return err
+	}
+	defer resp.Close()
+	x.rec.ServedModel, x.rec.Provider, x.rec.Passthrough = t.Model.ID, t.Provider.Name, pass
+	x.rec.Vendor, x.rec.Channel = t.Model.Vendor, t.Provider.Channel
+	if x.req.Stream {
+		return x.stream(t, resp, pass)
+	}
+	return x.whole(t, resp, pass)
+}
+
+func (x *exchange) setRouteHeaders(hd http.Header, t route.Target) {
+	hd.Set(HeaderServedModel, t.Model.ID)
+	hd.Set(HeaderVendor, t.Model.Vendor)
+	if i := x.targetIndex; i < len(x.route.PerTarget) {
+		tp := x.route.PerTarget[i]
+		if tp.Directive != "" && x.route.Directive == "" {
+			hd.Set(HeaderDirective, tp.Directive)
+		}
+		if tp.Notice != "" && x.route.Notice == "" {
+			hd.Set(HeaderNotice, headerSafe(tp.Notice))
+		}
+		if tp.Waiver != "" {
+			hd.Set(HeaderWaiver, tp.Waiver)
+		}
+	}
+}
+
+// whole handles a non-streamed answer.
+func (x *exchange) whole(t route.Target, resp *provider.Response, pass bool) error {
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	if err != nil {
+		return &provider.UpstreamError{Status: 0, Err: err}
+	}
+	up := x.h.opts.Codecs[protocol.Name(t.Provider.Protocol)]
+	r, err := up.DecodeResponse(raw)
+	if err != nil {
+		x.h.opts.Logger.Warn("upstream sent an answer the gateway cannot read", "request_id", x.rec.ID, "provider", t.Provider.Name, "err", err)
+		return &provider.UpstreamError{Status: 502, Err: err, Body: nil}
+	}
+	x.rec.Usage = r.Usage
+	out := raw
+	if !pass {
+		if out, err = x.codec.EncodeResponse(r, x.clientModel(t)); err != nil {
+			return err
+		}
+	}
+	hd := x.w.Header()
+	x.setRouteHeaders(hd, t)
+	hd.Set("Content-Type", "application/json")
+	x.rec.TTFB = x.h.opts.Now().Sub(x.rec.Start)
+	x.w.WriteHeader(http.StatusOK)
+	x.rec.Status = http.StatusOK
+	_, _ = x.w.Write(out)
+	return nil
+}
+
+// clientModel is the model name shown in a translated answer: the catalog
+// id that served it (the headers carry the requested one).
+func (x *exchange) clientModel(t route.Target) string { return t.Model.ID }
+
+// stream relays a streamed answer event by event.
+func (x *exchange) stream(t route.Target, resp *provider.Response, pass bool) error {
+	up := x.h.opts.Codecs[protocol.Name(t.Provider.Protocol)]
+	dec := up.NewStreamDecoder()
+	enc := x.codec.NewStreamEncoder(x.clientModel(t), x.target, x.req.IncludeUsage)
+	rc := http.NewResponseController(x.w)
+	dropUsage := pass && x.codec.Name() == protocol.OpenAI && !x.req.IncludeUsage
+
+	var (
+		p         sse.Parser
+		out       []byte
+		folder    llm.Folder
+		committed bool
+		buf       = make([]byte, 32<<10)
+	)
+	emit := func(ev llm.Event) {
+		folder.Add(ev)
+		if !pass {
+			out = enc.Encode(out, ev)
+		}
+	}
+	onEvent := func(ev sse.Event) error {
+		if err := dec.Decode(ev, emit); err != nil {
+			return err
+		}
+		if pass && !(dropUsage && isUsageOnlyChunk(ev.Data)) {
+			out = sse.AppendEvent(out, string(ev.Name), ev.Data)
+		}
+		return nil
+	}
+	commit := func() {
+		hd := x.w.Header()
+		x.setRouteHeaders(hd, t)
+		hd.Set("Content-Type", enc.ContentType())
+		hd.Set("Cache-Control", "no-cache")
+		hd.Set("X-Accel-Buffering", "no")
+		x.w.WriteHeader(http.StatusOK)
+		x.rec.Status = http.StatusOK
+		committed = true
+	}
+	fail := func(e *switchboard.Error) error {
+		// The stream has started: end it with the protocol's own error event.
+		out = x.codec.NewStreamEncoder(x.clientModel(t), x.target, false).Encode(out[:0], llm.Event{Type: llm.EventError, Err: e})
+		_, _ = x.w.Write(out)
+		_ = rc.Flush()
+		x.rec.ErrorCode = e.Code
+		return nil
+	}
+	for {
+		n, rerr := resp.Body.Read(buf)
+		if n > 0 {
+			if err := p.Feed(buf[:n], onEvent); err != nil {
+				if !committed {
+					return &provider.UpstreamError{Status: 502, Err: err}
+				}
+				x.finishUsage(&folder)
+				return fail(upstreamBroke(t, err))
+			}
+		}
+		if rerr == io.EOF {
+			_ = p.Flush(onEvent)
+			if err := dec.Finish(emit); err != nil {
+				if !committed && len(out) == 0 {
+					return &provider.UpstreamError{Status: 502, Err: err}
+				}
+				if !committed {
+					commit()
+				}
+				_, _ = x.w.Write(out)
+				x.finishUsage(&folder)
+				return fail(upstreamBroke(t, err))
+			}
+		}
+		if len(out) > 0 {
+			if !committed {
+				commit()
+				x.rec.TTFB = x.h.opts.Now().Sub(x.rec.Start)
+			}
+			if _, err := x.w.Write(out); err != nil {
+				x.finishUsage(&folder)
+				return nil // the client went away; its context cancels the upstream
+			}
+			_ = rc.Flush()
+			out = out[:0]
+		}
+		if rerr != nil {
+			x.finishUsage(&folder)
+			if rerr == io.EOF {
+				return nil
+			}
+			if !committed {
+				return &provider.UpstreamError{Status: 0, Err: rerr}
+			}
+			if x.r.Context().Err() != nil {
+				return nil
+			}
+			return fail(upstreamBroke(t, rerr))
+		}
+	}
+}
+
+func (x *exchange) finishUsage(f *llm.Folder) {
+	x.rec.Usage = f.Response().Usage
+}
+
+func upstreamBroke(t route.Target, err error) *switchboard.Error {
+	code := switchboard.EUPSTREAM
+	if errors.Is(err, provider.ErrIdle) || errors.Is(err, context.DeadlineExceeded) {
+		code = switchboard.ETIMEOUT
+	}
+	return &switchboard.Error{Code: code, Message: "the upstream provider for " + t.Model.ID + " ended the stream early; try again", Cause: err}
+}
+
+// isUsageOnlyChunk recognises OpenAI's final usage chunk (choices: []).
+func isUsageOnlyChunk(data []byte) bool {
+	if len(data) == 0 || data[0] != '{' {
+		return false
+	}
+	ch := gjson.GetBytes(data, "choices")
+	return ch.IsArray() && len(ch.Array()) == 0 && gjson.GetBytes(data, "usage").IsObject()
+}

@@ -1,0 +1,393 @@
+// Package proxy is the data plane: it authenticates a request, decodes it
+// from the client's protocol, routes it, calls the upstream with retries and
+// fallbacks, and answers in the client's protocol — passing bytes through
+// when both sides speak the same one, translating through the canonical
+// model when they do not.
+package proxy
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/llm"
+	"github.com/switchboard-gov/switchboard/protocol"
+	"github.com/switchboard-gov/switchboard/protocol/gemini"
+	"github.com/switchboard-gov/switchboard/provider"
+)
+
+// Response headers that tell the truth about routing (DESIGN.md, the contract).
+const (
+	HeaderRequestID      = "Switchboard-Request-Id"
+	HeaderRequestedModel = "Switchboard-Requested-Model"
+	HeaderServedModel    = "Switchboard-Served-Model"
+	HeaderVendor         = "Switchboard-Vendor"
+	HeaderDirective      = "Switchboard-Directive"
+	HeaderNotice         = "Switchboard-Notice"
+	HeaderWaiver         = "Switchboard-Waiver"
+)
+
+// Options configure a Handler.
+type Options struct {
+	Client *provider.Client
+	// Codecs by protocol; all three are needed.
+	Codecs map[protocol.Name]protocol.Codec
+	// Retries per target on retryable failures, before the next target.
+	Retries int
+	// Backoff before the first retry; doubled each time, with jitter.
+	Backoff time.Duration
+	// MaxBodyBytes limits request bodies (413 beyond).
+	MaxBodyBytes int64
+	Metrics      *Metrics
+	Logger       *slog.Logger
+	// Now is the clock (the --at mode and tests replace it).
+	Now func() time.Time
+	// Recorder, when set, receives one Record per request before the
+	// answer's last byte is written.
+	Recorder Recorder
+}
+
+// Recorder receives the record of each request (the audit trail).
+type Recorder interface {
+	Record(ctx context.Context, rec *Record) error
+}
+
+// Record describes one served (or refused) request.
+type Record struct {
+	ID             string
+	Start          time.Time
+	Principal      switchboard.Principal
+	EndUser        string
+	Protocol       protocol.Name
+	RequestedModel string
+	ServedModel    string
+	Vendor         string
+	Provider       string
+	Channel        string
+	Route          Route
+	Usage          llm.Usage
+	Status         int
+	ErrorCode      string
+	Stream         bool
+	Passthrough    bool
+	Attempts       int
+	TTFB           time.Duration
+	Duration       time.Duration
+}
+
+// Handler serves the client endpoints.
+type Handler struct {
+	opts Options
+	snap atomic.Pointer[Snapshot]
+	mux  *http.ServeMux
+}
+
+// New returns a Handler serving s until Swap replaces it.
+func New(opts Options, s *Snapshot) *Handler {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.MaxBodyBytes == 0 {
+		opts.MaxBodyBytes = 32 << 20
+	}
+	h := &Handler{opts: opts}
+	h.snap.Store(s)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/v1/chat/completions", h.serveProtocol(protocol.OpenAI))
+	mux.HandleFunc("/v1/messages", h.serveProtocol(protocol.Anthropic))
+	mux.HandleFunc("/v1beta/models/", h.serveGemini)
+	mux.HandleFunc("/v1/models", h.serveModels)
+	mux.HandleFunc("GET /v1/models/{model}", h.serveModel)
+	mux.HandleFunc("GET /v1beta/models", h.serveGeminiModels)
+	h.mux = mux
+	return h
+}
+
+// Swap installs a new snapshot; the next request uses it.
+func (h *Handler) Swap(s *Snapshot) { h.snap.Store(s) }
+
+// Snapshot returns the snapshot in use.
+func (h *Handler) Snapshot() *Snapshot { return h.snap.Load() }
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+func (h *Handler) serveProtocol(name protocol.Name) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h.serve(w, r, h.opts.Codecs[name], protocol.Target{})
+	}
+}
+
+func (h *Handler) serveGemini(w http.ResponseWriter, r *http.Request) {
+	codec := h.opts.Codecs[protocol.Gemini]
+	model, method, ok := gemini.ParsePath(r.URL.Path)
+	if !ok || (method != "generateContent" && method != "streamGenerateContent") {
+		if r.Method == http.MethodGet && ok && method == "" {
+			h.serveGeminiModel(w, r, model)
+			return
+		}
+		h.writeError(w, codec, &switchboard.Error{Code: switchboard.ENOTFOUND,
+			Message: "unknown method; use models/{model}:generateContent or models/{model}:streamGenerateContent?alt=sse"})
+		return
+	}
+	t := protocol.Target{Model: model, Stream: method == "streamGenerateContent", SSE: r.URL.Query().Get("alt") == "sse"}
+	h.serve(w, r, codec, t)
+}
+
+// serve is the request path of DESIGN.md for one protocol.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, codec protocol.Codec, t protocol.Target) {
+	start := h.opts.Now()
+	rec := &Record{ID: newRequestID(), Start: start, Protocol: codec.Name()}
+	w.Header().Set(HeaderRequestID, rec.ID)
+	if m := h.opts.Metrics; m != nil {
+		m.InFlight.Inc()
+		defer m.InFlight.Dec()
+	}
+	err := h.handle(w, r, codec, t, rec)
+	if err != nil {
+		e := switchboard.AsError(err)
+		if rec.Status == 0 {
+			h.writeError(w, codec, e)
+			rec.Status = statusOf(codec, e)
+		}
+		rec.ErrorCode = e.Code
+		if e.Code == switchboard.EINTERNAL {
+			h.opts.Logger.Error("request failed", "request_id", rec.ID, "err", err)
+		}
+	}
+	rec.Duration = h.opts.Now().Sub(start)
+	h.observe(rec)
+}
+
+func (h *Handler) handle(w http.ResponseWriter, r *http.Request, codec protocol.Codec, t protocol.Target, rec *Record) error {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		return &switchboard.Error{Code: switchboard.EMETHOD, Message: "use POST for " + r.URL.Path}
+	}
+	snap := h.snap.Load()
+	p, err := authenticate(snap, r, codec.Name())
+	if err != nil {
+		return err
+	}
+	rec.Principal = *p
+	body, err := readBody(w, r, h.opts.MaxBodyBytes)
+	if err != nil {
+		return err
+	}
+	req, err := codec.DecodeRequest(body, t)
+	if err != nil {
+		return err
+	}
+	rec.RequestedModel, rec.Stream, rec.EndUser = req.Model, req.Stream, req.User
+	w.Header().Set(HeaderRequestedModel, req.Model)
+
+	router := snap.Router
+	if router == nil {
+		router = CatalogRouter{Catalog: snap.Catalog}
+	}
+	rt, err := router.Route(p, req.Model, h.opts.Now())
+	rec.Route = rt
+	setDirectiveHeaders(w.Header(), rt)
+	if err != nil {
+		return err
+	}
+	x := &exchange{h: h, w: w, r: r, codec: codec, target: t, req: req, body: body, rec: rec, snap: snap, route: rt}
+	return x.run(rt)
+}
+
+func setDirectiveHeaders(hd http.Header, rt Route) {
+	if rt.Directive != "" {
+		hd.Set(HeaderDirective, rt.Directive)
+	}
+	if rt.Notice != "" {
+		hd.Set(HeaderNotice, headerSafe(rt.Notice))
+	}
+	if rt.Waiver != "" {
+		hd.Set(HeaderWaiver, rt.Waiver)
+	}
+}
+
+// headerSafe keeps a notice printable in a header: no control characters,
+// and non-ASCII replaced, since HTTP/1 headers are Latin-1 at best.
+func headerSafe(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c < 0x20 || c >= 0x7f {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}
+
+// authenticate finds the caller's key in the protocol's own header, falling
+// back to the others so any client library works.
+func authenticate(s *Snapshot, r *http.Request, proto protocol.Name) (*switchboard.Principal, error) {
+	key := presentedKey(r, proto)
+	if key == "" {
+		return nil, &switchboard.Error{Code: switchboard.EUNAUTHORIZED, Param: "key",
+			Message: "missing API key: send your Switchboard key in the " + keyHeaderName(proto) + " header"}
+	}
+	h := switchboard.HashKey(key)
+	if p, ok := s.Keys[h]; ok {
+		return &p, nil
+	}
+	return nil, &switchboard.Error{Code: switchboard.EUNAUTHORIZED, Param: "key",
+		Message: "invalid API key: check the Switchboard key you were given (keys are shown once, at creation)"}
+}
+
+func presentedKey(r *http.Request, proto protocol.Name) string {
+	bearer := func() string {
+		a := r.Header.Get("Authorization")
+		if len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
+			return strings.TrimSpace(a[7:])
+		}
+		return ""
+	}
+	order := [3]func() string{bearer, func() string { return r.Header.Get("x-api-key") }, func() string { return r.Header.Get("x-goog-api-key") }}
+	switch proto {
+	case protocol.Anthropic:
+		order[0], order[1] = order[1], order[0]
+	case protocol.Gemini:
+		order[0], order[2] = order[2], order[0]
+	}
+	for _, f := range order {
+		if k := f(); k != "" {
+			return k
+		}
+	}
+	if proto == protocol.Gemini {
+		return r.URL.Query().Get("key")
+	}
+	return ""
+}
+
+func keyHeaderName(p protocol.Name) string {
+	switch p {
+	case protocol.Anthropic:
+		return "x-api-key"
+	case protocol.Gemini:
+		return "x-goog-api-key"
+	}
+	return "Authorization: Bearer"
+}
+
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	if r.ContentLength > limit {
+		return nil, tooLarge(limit)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, tooLarge(limit)
+		}
+		return nil, &switchboard.Error{Code: switchboard.EINVALID, Message: "could not read the request body", Cause: err}
+	}
+	if len(body) == 0 {
+		return nil, &switchboard.Error{Code: switchboard.EINVALID, Message: "the request body is empty: send a JSON object"}
+	}
+	if !utf8.Valid(body) {
+		return nil, &switchboard.Error{Code: switchboard.EINVALID, Message: "the request body is not valid UTF-8"}
+	}
+	return body, nil
+}
+
+func tooLarge(limit int64) error {
+	return switchboard.Errorf(switchboard.ETOOLARGE, "the request body is larger than this gateway's limit of %d bytes", limit)
+}
+
+func (h *Handler) writeError(w http.ResponseWriter, codec protocol.Codec, e *switchboard.Error) {
+	status, body := codec.ErrorBody(e)
+	hd := w.Header()
+	hd.Set("Content-Type", "application/json")
+	if e.RetryAfter > 0 {
+		hd.Set("Retry-After", itoa(e.RetryAfter))
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func statusOf(codec protocol.Codec, e *switchboard.Error) int {
+	status, _ := codec.ErrorBody(e)
+	return status
+}
+
+func (h *Handler) observe(rec *Record) {
+	if rec.Status == 0 {
+		rec.Status = http.StatusOK
+	}
+	if m := h.opts.Metrics; m != nil {
+		m.Requests.WithLabelValues(string(rec.Protocol), rec.Provider, rec.ServedModel, itoa(rec.Status)).Inc()
+		m.Duration.WithLabelValues(string(rec.Protocol), rec.Provider, rec.ServedModel).Observe(rec.Duration.Seconds())
+		if rec.TTFB > 0 {
+			m.TTFB.WithLabelValues(string(rec.Protocol), rec.Provider, rec.ServedModel).Observe(rec.TTFB.Seconds())
+		}
+		u := rec.Usage
+		if u.Input+u.Output > 0 {
+			m.Tokens.WithLabelValues(rec.Provider, rec.ServedModel, "input").Add(float64(u.Input))
+			m.Tokens.WithLabelValues(rec.Provider, rec.ServedModel, "output").Add(float64(u.Output))
+			if u.CacheRead > 0 {
+				m.Tokens.WithLabelValues(rec.Provider, rec.ServedModel, "cached").Add(float64(u.CacheRead))
+			}
+			if u.Reasoning > 0 {
+				m.Tokens.WithLabelValues(rec.Provider, rec.ServedModel, "reasoning").Add(float64(u.Reasoning))
+			}
+		}
+	}
+	if h.opts.Logger.Enabled(context.Background(), slog.LevelInfo) {
+		h.opts.Logger.LogAttrs(context.Background(), slog.LevelInfo, "request",
+			slog.String("request_id", rec.ID),
+			slog.String("tenant", rec.Principal.Tenant),
+			slog.String("key_id", rec.Principal.KeyID),
+			slog.String("protocol", string(rec.Protocol)),
+			slog.String("requested_model", rec.RequestedModel),
+			slog.String("served_model", rec.ServedModel),
+			slog.String("provider", rec.Provider),
+			slog.Int("status", rec.Status),
+			slog.Bool("stream", rec.Stream),
+			slog.Int("attempts", rec.Attempts),
+			slog.Int("input_tokens", rec.Usage.Input),
+			slog.Int("output_tokens", rec.Usage.Output),
+			slog.Duration("duration", rec.Duration),
+		)
+	}
+}
+
+func newRequestID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return "req_" + hex.EncodeToString(b[:])
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b [20]byte
+	n := len(b)
+	neg := i < 0
+	if neg {
+		i = -i
+	}
+	for i > 0 {
+		n--
+		b[n] = byte('0' + i%10)
+		i /= 10
+	}
+	if neg {
+		n--
+		b[n] = '-'
+	}
+	return string(b[n:])
+}
