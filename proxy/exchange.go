@@ -73,7 +73,7 @@ func (x *exchange) run(rt Route) error {
 				return x.upstreamError(t, ue)
 			}
 		}
-			}
+	}
 	var ue *provider.UpstreamError
 	if errors.As(last, &ue) {
 		return x.upstreamError(rt.Targets[len(rt.Targets)-1], ue)
@@ -225,8 +225,12 @@ func (x *exchange) whole(t route.Target, resp *provider.Response, pass bool) err
 	x.setRouteHeaders(hd, t)
 	hd.Set("Content-Type", "application/json")
 	x.rec.TTFB = x.h.opts.Now().Sub(x.rec.Start)
-	x.w.WriteHeader(http.StatusOK)
 	x.rec.Status = http.StatusOK
+	if err := x.h.commit(x.r.Context(), x.rec); err != nil {
+		x.rec.Status = 0
+		return &switchboard.Error{Code: errAuditUnavailable.Code, Message: errAuditUnavailable.Message, Cause: err}
+	}
+	x.w.WriteHeader(http.StatusOK)
 	_, _ = x.w.Write(out)
 	return nil
 }
@@ -235,7 +239,9 @@ func (x *exchange) whole(t route.Target, resp *provider.Response, pass bool) err
 // id that served it (the headers carry the requested one).
 func (x *exchange) clientModel(t route.Target) string { return t.Model.ID }
 
-// stream relays a streamed answer event by event.
+// stream relays a streamed answer event by event. The bytes of the event
+// that ends the stream (MessageStop or Error) are held until the request's
+// record is committed, so a client that saw the stream complete has a record.
 func (x *exchange) stream(t route.Target, resp *provider.Response, pass bool) error {
 	up := x.h.opts.Codecs[protocol.Name(t.Provider.Protocol)]
 	dec := up.NewStreamDecoder()
@@ -248,21 +254,33 @@ func (x *exchange) stream(t route.Target, resp *provider.Response, pass bool) er
 		out       []byte
 		folder    llm.Folder
 		committed bool
+		terminal  bool
+		holdFrom  = -1 // offset in out where the terminal event's bytes start
 		buf       = make([]byte, 32<<10)
 	)
 	emit := func(ev llm.Event) {
 		folder.Add(ev)
+		if ev.Type == llm.EventMessageStop || ev.Type == llm.EventError {
+			terminal = true
+		}
 		if !pass {
 			out = enc.Encode(out, ev)
 		}
 	}
+	markTerminal := func(start int) {
+		if terminal && holdFrom < 0 {
+			holdFrom = start
+		}
+	}
 	onEvent := func(ev sse.Event) error {
+		start := len(out)
 		if err := dec.Decode(ev, emit); err != nil {
 			return err
 		}
 		if pass && !(dropUsage && isUsageOnlyChunk(ev.Data)) {
 			out = sse.AppendEvent(out, string(ev.Name), ev.Data)
 		}
+		markTerminal(start)
 		return nil
 	}
 	commit := func() {
@@ -273,14 +291,52 @@ func (x *exchange) stream(t route.Target, resp *provider.Response, pass bool) er
 		hd.Set("X-Accel-Buffering", "no")
 		x.w.WriteHeader(http.StatusOK)
 		x.rec.Status = http.StatusOK
+		x.rec.TTFB = x.h.opts.Now().Sub(x.rec.Start)
 		committed = true
 	}
-	fail := func(e *switchboard.Error) error {
-		// The stream has started: end it with the protocol's own error event.
-		out = x.codec.NewStreamEncoder(x.clientModel(t), x.target, false).Encode(out[:0], llm.Event{Type: llm.EventError, Err: e})
-		_, _ = x.w.Write(out)
+	// send writes out, holding the terminal bytes until the record is
+	// committed. It reports false when the client has gone.
+	send := func() bool {
+		if len(out) == 0 {
+			return true
+		}
+		if !committed {
+			commit()
+		}
+		ok := true
+		if holdFrom >= 0 && !x.rec.committed {
+			if _, err := x.w.Write(out[:holdFrom]); err != nil {
+				ok = false
+			}
+			_ = rc.Flush()
+			x.finishUsage(&folder)
+			if err := x.h.commit(x.r.Context(), x.rec); err != nil {
+				x.h.opts.Logger.Error("audit record not committed; ending the stream with an error", "request_id", x.rec.ID, "err", err)
+				out = x.errorEvent(t, out[:0], errAuditUnavailable)
+				holdFrom = 0
+			}
+		} else {
+			holdFrom = 0
+		}
+		if _, err := x.w.Write(out[holdFrom:]); err != nil {
+			ok = false
+		}
 		_ = rc.Flush()
+		out, holdFrom = out[:0], -1
+		return ok
+	}
+	fail := func(e *switchboard.Error) error {
+		// The stream has started: record, then end it with the protocol's
+		// own error event.
 		x.rec.ErrorCode = e.Code
+		x.finishUsage(&folder)
+		if !committed {
+			commit()
+		}
+		_ = x.h.commit(x.r.Context(), x.rec)
+		out = x.errorEvent(t, out, e)
+		holdFrom = -1
+		send()
 		return nil
 	}
 	for {
@@ -290,35 +346,23 @@ func (x *exchange) stream(t route.Target, resp *provider.Response, pass bool) er
 				if !committed {
 					return &provider.UpstreamError{Status: 502, Err: err}
 				}
-				x.finishUsage(&folder)
 				return fail(upstreamBroke(t, err))
 			}
 		}
 		if rerr == io.EOF {
 			_ = p.Flush(onEvent)
+			start := len(out)
 			if err := dec.Finish(emit); err != nil {
 				if !committed && len(out) == 0 {
 					return &provider.UpstreamError{Status: 502, Err: err}
 				}
-				if !committed {
-					commit()
-				}
-				_, _ = x.w.Write(out)
-				x.finishUsage(&folder)
 				return fail(upstreamBroke(t, err))
 			}
+			markTerminal(start)
 		}
-		if len(out) > 0 {
-			if !committed {
-				commit()
-				x.rec.TTFB = x.h.opts.Now().Sub(x.rec.Start)
-			}
-			if _, err := x.w.Write(out); err != nil {
-				x.finishUsage(&folder)
-				return nil // the client went away; its context cancels the upstream
-			}
-			_ = rc.Flush()
-			out = out[:0]
+		if !send() {
+			x.finishUsage(&folder)
+			return nil // the client went away; its context cancels the upstream
 		}
 		if rerr != nil {
 			x.finishUsage(&folder)
@@ -334,6 +378,11 @@ func (x *exchange) stream(t route.Target, resp *provider.Response, pass bool) er
 			return fail(upstreamBroke(t, rerr))
 		}
 	}
+}
+
+// errorEvent appends the client protocol's stream error event for e.
+func (x *exchange) errorEvent(t route.Target, dst []byte, e *switchboard.Error) []byte {
+	return x.codec.NewStreamEncoder(x.clientModel(t), x.target, false).Encode(dst, llm.Event{Type: llm.EventError, Err: e})
 }
 
 func (x *exchange) finishUsage(f *llm.Folder) {

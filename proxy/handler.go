@@ -82,6 +82,8 @@ type Record struct {
 	Attempts       int
 	TTFB           time.Duration
 	Duration       time.Duration
+
+	committed bool
 }
 
 // Handler serves the client endpoints.
@@ -157,17 +159,43 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, codec protocol.C
 	err := h.handle(w, r, codec, t, rec)
 	if err != nil {
 		e := switchboard.AsError(err)
-		if rec.Status == 0 {
-			h.writeError(w, codec, e)
-			rec.Status = statusOf(codec, e)
-		}
 		rec.ErrorCode = e.Code
 		if e.Code == switchboard.EINTERNAL {
 			h.opts.Logger.Error("request failed", "request_id", rec.ID, "err", err)
 		}
+		if rec.Status == 0 {
+			rec.Status = statusOf(codec, e)
+			if cerr := h.commit(r.Context(), rec); cerr != nil {
+				h.opts.Logger.Error("audit record not committed for a refused request", "request_id", rec.ID, "err", cerr)
+			}
+			h.writeError(w, codec, e)
+		}
 	}
-	rec.Duration = h.opts.Now().Sub(start)
+	if err := h.commit(r.Context(), rec); err != nil {
+		h.opts.Logger.Error("audit record not committed", "request_id", rec.ID, "err", err)
+	}
 	h.observe(rec)
+}
+
+// errAuditUnavailable answers a request whose audit record could not be
+// committed: in the durable mode an unrecorded answer is not delivered.
+var errAuditUnavailable = &switchboard.Error{Code: switchboard.EUNAVAILABLE,
+	Message: "the audit trail is unavailable, so the answer was withheld; try again shortly"}
+
+// commit hands rec to the Recorder, once, before the answer's last byte
+// leaves: in the durable mode the Recorder returns only when the record is
+// committed, so a crash cannot lose the record of an answer the client saw
+// complete. The client going away does not cancel it.
+func (h *Handler) commit(ctx context.Context, rec *Record) error {
+	if rec.committed {
+		return nil
+	}
+	rec.committed = true
+	rec.Duration = h.opts.Now().Sub(rec.Start)
+	if h.opts.Recorder == nil {
+		return nil
+	}
+	return h.opts.Recorder.Record(context.WithoutCancel(ctx), rec)
 }
 
 func (h *Handler) handle(w http.ResponseWriter, r *http.Request, codec protocol.Codec, t protocol.Target, rec *Record) error {

@@ -242,9 +242,8 @@ func TestOpenAIFault(t *testing.T) {
 }
 
 func TestOpenAIWrongKey(t *testing.T) {
-	s, ts := fakeprovider.Start(fakeprovider.Options{APIKeys: map[string]string{fakeprovider.OpenAI: "sk-right"}})
+	_, ts := fakeprovider.Start(fakeprovider.Options{APIKeys: map[string]string{fakeprovider.OpenAI: "sk-right"}})
 	defer ts.Close()
-	_ = s
 	c := openai.NewClient(option.WithBaseURL(ts.URL+"/v1/"), option.WithAPIKey("sk-wrong-key"), option.WithMaxRetries(0))
 	_, err := c.Chat.Completions.New(context.Background(), openai.ChatCompletionNewParams{
 		Model: "m", Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("hi")},
