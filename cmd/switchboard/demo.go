@@ -49,6 +49,11 @@ func demoConfig(fakeURL, dataDir string, log *slog.Logger) (*config.Config, erro
 func printDemoTour(w io.Writer, addr string) {
 	fmt.Fprintf(w, `
 Switchboard demo is running on http://%[1]s (vendors are simulated).
+Public demo keys (tenant, role):
+  sb-demo-statechat-0001   state/statechat  user
+  sb-demo-treasury-0001    treasury         developer
+  sb-demo-admin-00000001   state            admin
+  sb-demo-auditor-000001   state            auditor
 Try:
   curl -s http://%[1]s/v1/models -H 'Authorization: Bearer sb-demo-statechat-0001'
   curl -s http://%[1]s/v1/chat/completions -H 'Authorization: Bearer sb-demo-statechat-0001' \
