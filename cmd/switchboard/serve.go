@@ -11,8 +11,11 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/fsnotify/fsnotify"
 
 	"github.com/switchboard-gov/switchboard/config"
 	"github.com/switchboard-gov/switchboard/gateway"
@@ -110,7 +113,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
 	}
 	if *path != "" {
-		go reloadOnSIGHUP(ctx, g, *path, fakeURL, log)
+		go reloadOnChange(ctx, g, *path, fakeURL, log)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -140,31 +143,58 @@ func simulatedClock(start time.Time) func() time.Time {
 	return func() time.Time { return start.Add(time.Since(t0)) }
 }
 
-// reloadOnSIGHUP reloads the configuration file on SIGHUP. A file with
-// problems is refused and the running configuration stays in force.
-func reloadOnSIGHUP(ctx context.Context, g *gateway.Gateway, path, fakeURL string, log *slog.Logger) {
+// reloadOnChange reloads the configuration file on SIGHUP and when the
+// file changes on disk. A file with problems is refused and the running
+// configuration stays in force.
+func reloadOnChange(ctx context.Context, g *gateway.Gateway, path, fakeURL string, log *slog.Logger) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+
+	// Watch the directory, not the file: editors and config managers
+	// replace files by renaming, which a watch on the file itself misses.
+	var events chan fsnotify.Event
+	if w, err := fsnotify.NewWatcher(); err != nil {
+		log.Warn("config file watching unavailable; reload with SIGHUP", "err", err)
+	} else if err := w.Add(filepath.Dir(path)); err != nil {
+		log.Warn("config file watching unavailable; reload with SIGHUP", "err", err)
+		w.Close()
+	} else {
+		defer w.Close()
+		events = w.Events
+	}
+	abs, _ := filepath.Abs(path)
+	var debounce <-chan time.Time
+	reload := func(why string) {
+		cfg, err := config.Load(path)
+		if err != nil {
+			log.Error("reload refused: the configuration has problems; the previous one stays in force", "file", path, "trigger", why, "err", err)
+			return
+		}
+		cfg.Listen = g.Config().Listen
+		if fakeURL != "" {
+			gateway.Simulate(cfg, fakeURL)
+		}
+		if err := g.Reload(cfg); err != nil {
+			log.Error("reload refused; the previous configuration stays in force", "file", path, "trigger", why, "err", err)
+			return
+		}
+		log.Info("configuration reloaded", "file", path, "trigger", why)
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-hup:
-			cfg, err := config.Load(path)
-			if err != nil {
-				log.Error("reload refused: the configuration has problems; the previous one stays in force", "file", path, "err", err)
-				continue
+			reload("SIGHUP")
+		case ev := <-events:
+			if p, _ := filepath.Abs(ev.Name); p == abs && ev.Op&(fsnotify.Write|fsnotify.Create|fsnotify.Rename) != 0 {
+				// Writers often save in several steps; wait until they settle.
+				debounce = time.After(200 * time.Millisecond)
 			}
-			cfg.Listen = g.Config().Listen
-			if fakeURL != "" {
-				gateway.Simulate(cfg, fakeURL)
-			}
-			if err := g.Reload(cfg); err != nil {
-				log.Error("reload refused; the previous configuration stays in force", "file", path, "err", err)
-				continue
-			}
-			log.Info("configuration reloaded", "file", path)
+		case <-debounce:
+			debounce = nil
+			reload("file change")
 		}
 	}
 }
