@@ -21,9 +21,13 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// DB is an open store.
+// DB is an open store. The embedded *sql.DB is the pool for reads (and for
+// other packages' tables); writes to managed state go through w, a single
+// connection whose transactions BEGIN IMMEDIATE, so concurrent writers wait
+// their turn instead of failing with SQLITE_BUSY on a lock upgrade.
 type DB struct {
 	*sql.DB
+	w    *sql.DB
 	path string
 }
 
@@ -44,7 +48,23 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sdb.Close()
 		return nil, err
 	}
+	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	db.w = w
 	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	werr := db.w.Close()
+	if err := db.DB.Close(); err != nil {
+		return err
+	}
+	return werr
 }
 
 // Path is the database file.
