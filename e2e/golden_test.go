@@ -399,7 +399,7 @@ func checkClientResponse(t *testing.T, client, scenario string, b []byte) {
 		}
 	case "anthropic":
 		next, open := 0, -1
-		var stop string
+		var stop, partial string
 		var in, out int64
 		for i, ev := range evs {
 			d := gjson.Parse(ev.data)
@@ -422,6 +422,7 @@ func checkClientResponse(t *testing.T, client, scenario string, b []byte) {
 				if int(d.Get("index").Int()) != open {
 					t.Errorf("delta for block %d while %d is open", d.Get("index").Int(), open)
 				}
+				partial += d.Get("delta.partial_json").String()
 			case "content_block_stop":
 				if int(d.Get("index").Int()) != open {
 					t.Errorf("stop for block %d while %d is open", d.Get("index").Int(), open)
@@ -444,6 +445,9 @@ func checkClientResponse(t *testing.T, client, scenario string, b []byte) {
 		want := "end_turn"
 		if toolCall {
 			want = "tool_use"
+		}
+		if toolCall && gjson.Get(partial, "location").String() != "Paris" {
+			t.Errorf("streamed tool input %q", partial)
 		}
 		if stop != want || in <= 0 || out <= 0 || next == 0 {
 			t.Errorf("stop_reason %q (want %q), input %d, output %d, %d blocks", stop, want, in, out, next)

@@ -7,7 +7,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -16,16 +15,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/admin"
 	"github.com/switchboard-gov/switchboard/config"
-	"github.com/switchboard-gov/switchboard/policy"
 	"github.com/switchboard-gov/switchboard/protocol"
 	"github.com/switchboard-gov/switchboard/protocol/anthropic"
 	"github.com/switchboard-gov/switchboard/protocol/gemini"
 	"github.com/switchboard-gov/switchboard/protocol/openai"
 	"github.com/switchboard-gov/switchboard/provider"
 	"github.com/switchboard-gov/switchboard/proxy"
-	"github.com/switchboard-gov/switchboard/route"
-	"github.com/switchboard-gov/switchboard/sqlite"
 )
 
 // Options are what the configuration file does not say.
@@ -41,7 +38,8 @@ type Options struct {
 // Gateway is a configured, running gateway.
 type Gateway struct {
 	opts    Options
-	db      *sqlite.DB
+	store   switchboard.Store
+	admin   *admin.Service
 	proxy   *proxy.Handler
 	reg     *prometheus.Registry
 	mux     *http.ServeMux
@@ -68,15 +66,14 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Gateway, error
 		opts.Now = time.Now
 	}
 	g := &Gateway{opts: opts, cfg: cfg, reg: prometheus.NewRegistry()}
-	switch {
-	case strings.HasPrefix(cfg.Store, "sqlite:"):
-		db, err := sqlite.Open(ctx, strings.TrimPrefix(cfg.Store, "sqlite:"))
-		if err != nil {
-			return nil, err
-		}
-		g.db = db
-	default:
-		return nil, switchboard.Errorf(switchboard.EINVALID, "store %q: only sqlite: is supported by this build so far", cfg.Store)
+	st, err := openStore(ctx, cfg.Store)
+	if err != nil {
+		return nil, err
+	}
+	g.store = st
+	if err := seed(ctx, st, cfg, g.static(cfg), opts.Now()); err != nil {
+		st.Close()
+		return nil, err
 	}
 	g.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	tm := cfg.Gateway.Timeouts
@@ -93,62 +90,59 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Gateway, error
 		Logger:       opts.Logger,
 		Now:          opts.Now,
 	}, nil)
-	snap, err := g.snapshot(cfg)
-	if err != nil {
-		g.db.Close()
+	if err := g.refresh(ctx); err != nil {
+		st.Close()
 		return nil, err
 	}
-	g.proxy.Swap(snap)
+	g.admin = &admin.Service{
+		Store:   st,
+		Now:     opts.Now,
+		Static:  func() admin.StaticState { return g.static(g.Config()) },
+		Changed: g.refresh,
+	}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", g.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g.reg, promhttp.HandlerOpts{}))
+	mux.Handle(admin.Prefix, admin.Handler(g.admin, g.authenticate))
 	mux.Handle("/", g.proxy)
 	g.mux = mux
 	return g, nil
 }
 
-// snapshot builds the immutable routing state from a configuration.
-func (g *Gateway) snapshot(cfg *config.Config) (*proxy.Snapshot, error) {
-	providers := cfg.ProviderList()
-	if g.opts.Simulated {
-		for i := range providers {
-			providers[i].Simulated = true
-		}
-	}
-	cat := route.NewCatalog(providers, cfg.ModelList(), cfg.AliasList())
-	keys := make(map[switchboard.KeyHash]switchboard.Principal, len(cfg.Keys))
-	for _, k := range cfg.Keys {
-		h := switchboard.HashKey(k.Key)
-		keys[h] = switchboard.Principal{KeyID: h.KeyID(), Name: k.Name, Tenant: k.Tenant, Role: k.Role}
-	}
-	tree, err := switchboard.NewTenantTree(cfg.TenantList())
-	if err != nil {
-		return nil, err
-	}
-	ps, err := policy.NewSnapshot(cfg.PolicyInput(tree, cat))
-	if err != nil {
-		return nil, err
-	}
-	return &proxy.Snapshot{Catalog: cat, Vendors: cfg.Vendors, Keys: keys, Router: policyRouter{ps}}, nil
-}
-
-// Reload swaps in a new configuration; the next request sees it. A
-// configuration that cannot be turned into a snapshot is refused and the
-// running one stays in force.
-func (g *Gateway) Reload(cfg *config.Config) error {
-	snap, err := g.snapshot(cfg)
-	if err != nil {
+// Reload applies a new configuration: its objects are seeded into the
+// store (those that changed in the file) and the routing snapshot is
+// rebuilt; the next request sees it. A configuration that does not combine
+// into a valid state is refused and the running one stays in force.
+func (g *Gateway) Reload(ctx context.Context, cfg *config.Config) error {
+	if err := seed(ctx, g.store, cfg, g.static(cfg), g.opts.Now()); err != nil {
 		return err
 	}
 	g.mu.Lock()
-	defer g.mu.Unlock()
+	old := g.cfg
 	g.cfg = cfg
-	g.version++
-	g.proxy.Swap(snap)
+	g.mu.Unlock()
+	if err := g.refresh(ctx); err != nil {
+		g.mu.Lock()
+		g.cfg = old
+		g.mu.Unlock()
+		return err
+	}
 	return nil
 }
+
+// authenticate resolves the caller of an admin request from any of the
+// three protocols' key headers.
+func (g *Gateway) authenticate(r *http.Request) (*switchboard.Principal, error) {
+	return proxy.Authenticate(g.proxy.Snapshot(), r)
+}
+
+// Admin is the admin service (the web console uses it).
+func (g *Gateway) Admin() *admin.Service { return g.admin }
+
+// Store is the state store.
+func (g *Gateway) Store() switchboard.Store { return g.store }
 
 // Config returns the configuration in force.
 func (g *Gateway) Config() *config.Config {
@@ -166,7 +160,7 @@ func (g *Gateway) Registry() *prometheus.Registry { return g.reg }
 func (g *Gateway) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := g.db.PingContext(ctx); err != nil {
+	if err := g.store.Ping(ctx); err != nil {
 		g.opts.Logger.Warn("readiness: store unreachable", "err", err)
 		http.Error(w, "store unreachable", http.StatusServiceUnavailable)
 		return
@@ -176,8 +170,8 @@ func (g *Gateway) ready(w http.ResponseWriter, r *http.Request) {
 
 // Close releases the store.
 func (g *Gateway) Close() error {
-	if g.db != nil {
-		return g.db.Close()
+	if g.store != nil {
+		return g.store.Close()
 	}
 	return nil
 }

@@ -258,6 +258,12 @@ func headerSafe(s string) string {
 	return string(b)
 }
 
+// Authenticate resolves the caller of a non-protocol request (admin API,
+// console) from whichever key header it sent.
+func Authenticate(s *Snapshot, r *http.Request) (*switchboard.Principal, error) {
+	return authenticate(s, r, protocol.OpenAI)
+}
+
 // authenticate finds the caller's key in the protocol's own header, falling
 // back to the others so any client library works.
 func authenticate(s *Snapshot, r *http.Request, proto protocol.Name) (*switchboard.Principal, error) {

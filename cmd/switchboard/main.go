@@ -19,6 +19,9 @@ Usage:
   switchboard serve --demo [--addr HOST:PORT] [--at TIME] [--data DIR]
   switchboard serve --config FILE [--addr HOST:PORT] [--at TIME]
   switchboard validate --config FILE
+  switchboard directive list|show|create|issue|stay|unstay|rescind|waive|whatif …
+  switchboard tenant list|put|delete …
+  switchboard model list|put|delete|alias-put|alias-delete …
   switchboard version
 
 Run "switchboard COMMAND -h" for a command's flags.
@@ -51,6 +54,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serve(ctx, args[1:], stdout, stderr)
 	case "validate":
 		return validate(args[1:], stdout, stderr)
+	case "directive":
+		return directiveCmd(ctx, args[1:], stdout, stderr)
+	case "tenant":
+		return tenantCmd(ctx, args[1:], stdout, stderr)
+	case "model":
+		return modelCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "switchboard", switchboard.Version)
 		return nil

@@ -175,7 +175,7 @@ func reloadOnChange(ctx context.Context, g *gateway.Gateway, path, fakeURL strin
 		if fakeURL != "" {
 			gateway.Simulate(cfg, fakeURL)
 		}
-		if err := g.Reload(cfg); err != nil {
+		if err := g.Reload(ctx, cfg); err != nil {
 			log.Error("reload refused; the previous configuration stays in force", "file", path, "trigger", why, "err", err)
 			return
 		}

@@ -88,7 +88,9 @@ func TestServeReloadsOnFileChange(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var stderr bytes.Buffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve", "--config", path, "--addr", addr}, &bytes.Buffer{}, &stderr) }()
+	go func() {
+		done <- run(ctx, []string{"serve", "--config", path, "--addr", addr}, &bytes.Buffer{}, &stderr)
+	}()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {
