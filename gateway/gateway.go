@@ -175,4 +175,3 @@ func (g *Gateway) Close() error {
 	}
 	return nil
 }
-

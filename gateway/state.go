@@ -81,8 +81,13 @@ func seed(ctx context.Context, s switchboard.Store, cfg *config.Config, static a
 		}
 		if ok {
 			plan = append(plan, op{switchboard.KindTenant, id, h,
-				func(st *switchboard.State) { st.Tenants = upsert(st.Tenants, t, func(x switchboard.Tenant) bool { return x.ID == t.ID }) },
-				func(ctx context.Context, s switchboard.Store, ch switchboard.Change) error { _, err := s.PutTenant(ctx, &t, ch); return err }})
+				func(st *switchboard.State) {
+					st.Tenants = upsert(st.Tenants, t, func(x switchboard.Tenant) bool { return x.ID == t.ID })
+				},
+				func(ctx context.Context, s switchboard.Store, ch switchboard.Change) error {
+					_, err := s.PutTenant(ctx, &t, ch)
+					return err
+				}})
 		}
 	}
 	for _, m := range cfg.ModelList() {
@@ -92,8 +97,13 @@ func seed(ctx context.Context, s switchboard.Store, cfg *config.Config, static a
 		}
 		if ok {
 			plan = append(plan, op{switchboard.KindModel, m.ID, h,
-				func(st *switchboard.State) { st.Models = upsert(st.Models, m, func(x switchboard.Model) bool { return x.ID == m.ID }) },
-				func(ctx context.Context, s switchboard.Store, ch switchboard.Change) error { _, err := s.PutModel(ctx, &m, ch); return err }})
+				func(st *switchboard.State) {
+					st.Models = upsert(st.Models, m, func(x switchboard.Model) bool { return x.ID == m.ID })
+				},
+				func(ctx context.Context, s switchboard.Store, ch switchboard.Change) error {
+					_, err := s.PutModel(ctx, &m, ch)
+					return err
+				}})
 		}
 	}
 	for _, a := range cfg.AliasList() {
@@ -103,8 +113,13 @@ func seed(ctx context.Context, s switchboard.Store, cfg *config.Config, static a
 		}
 		if ok {
 			plan = append(plan, op{switchboard.KindAlias, a.Name, h,
-				func(st *switchboard.State) { st.Aliases = upsert(st.Aliases, a, func(x switchboard.Alias) bool { return x.Name == a.Name }) },
-				func(ctx context.Context, s switchboard.Store, ch switchboard.Change) error { _, err := s.PutAlias(ctx, &a, ch); return err }})
+				func(st *switchboard.State) {
+					st.Aliases = upsert(st.Aliases, a, func(x switchboard.Alias) bool { return x.Name == a.Name })
+				},
+				func(ctx context.Context, s switchboard.Store, ch switchboard.Change) error {
+					_, err := s.PutAlias(ctx, &a, ch)
+					return err
+				}})
 		}
 	}
 	inFile := map[string]bool{}
@@ -117,8 +132,13 @@ func seed(ctx context.Context, s switchboard.Store, cfg *config.Config, static a
 		}
 		if ok {
 			plan = append(plan, op{switchboard.KindDirective, d.ID, h,
-				func(st *switchboard.State) { st.Directives = upsert(st.Directives, d, func(x switchboard.Directive) bool { return x.ID == d.ID }) },
-				func(ctx context.Context, s switchboard.Store, ch switchboard.Change) error { _, err := s.PutDirective(ctx, &d, ch); return err }})
+				func(st *switchboard.State) {
+					st.Directives = upsert(st.Directives, d, func(x switchboard.Directive) bool { return x.ID == d.ID })
+				},
+				func(ctx context.Context, s switchboard.Store, ch switchboard.Change) error {
+					_, err := s.PutDirective(ctx, &d, ch)
+					return err
+				}})
 		}
 	}
 	// What the file seeded before and has dropped.
@@ -136,7 +156,9 @@ func seed(ctx context.Context, s switchboard.Store, cfg *config.Config, static a
 			At: now, From: lifecycleOf(d), To: switchboard.LifecycleRescinded, By: "config", Reason: "removed from the configuration file"})
 		r.Lifecycle = switchboard.LifecycleRescinded
 		plan = append(plan, op{switchboard.KindDirective, d.ID, seedRemoved,
-			func(st *switchboard.State) { st.Directives = upsert(st.Directives, r, func(x switchboard.Directive) bool { return x.ID == r.ID }) },
+			func(st *switchboard.State) {
+				st.Directives = upsert(st.Directives, r, func(x switchboard.Directive) bool { return x.ID == r.ID })
+			},
 			func(ctx context.Context, s switchboard.Store, ch switchboard.Change) error {
 				ch.Action = "directive.rescind"
 				_, err := s.PutDirective(ctx, &r, ch)
@@ -157,16 +179,26 @@ func seed(ctx context.Context, s switchboard.Store, cfg *config.Config, static a
 	for _, a := range st.Aliases {
 		_, in := cfg.Aliases[a.Name]
 		if err := dropped(switchboard.KindAlias, a.Name, in,
-			func(st *switchboard.State) { st.Aliases = remove(st.Aliases, func(x switchboard.Alias) bool { return x.Name == a.Name }) },
-			func(ctx context.Context, s switchboard.Store, ch switchboard.Change) error { _, err := s.DeleteAlias(ctx, a.Name, ch); return err }); err != nil {
+			func(st *switchboard.State) {
+				st.Aliases = remove(st.Aliases, func(x switchboard.Alias) bool { return x.Name == a.Name })
+			},
+			func(ctx context.Context, s switchboard.Store, ch switchboard.Change) error {
+				_, err := s.DeleteAlias(ctx, a.Name, ch)
+				return err
+			}); err != nil {
 			return err
 		}
 	}
 	for _, m := range st.Models {
 		_, in := cfg.Models[m.ID]
 		if err := dropped(switchboard.KindModel, m.ID, in,
-			func(st *switchboard.State) { st.Models = remove(st.Models, func(x switchboard.Model) bool { return x.ID == m.ID }) },
-			func(ctx context.Context, s switchboard.Store, ch switchboard.Change) error { _, err := s.DeleteModel(ctx, m.ID, ch); return err }); err != nil {
+			func(st *switchboard.State) {
+				st.Models = remove(st.Models, func(x switchboard.Model) bool { return x.ID == m.ID })
+			},
+			func(ctx context.Context, s switchboard.Store, ch switchboard.Change) error {
+				_, err := s.DeleteModel(ctx, m.ID, ch)
+				return err
+			}); err != nil {
 			return err
 		}
 	}
@@ -174,8 +206,13 @@ func seed(ctx context.Context, s switchboard.Store, cfg *config.Config, static a
 		t := st.Tenants[i]
 		_, in := cfg.Tenants[t.ID]
 		if err := dropped(switchboard.KindTenant, t.ID, in,
-			func(st *switchboard.State) { st.Tenants = remove(st.Tenants, func(x switchboard.Tenant) bool { return x.ID == t.ID }) },
-			func(ctx context.Context, s switchboard.Store, ch switchboard.Change) error { _, err := s.DeleteTenant(ctx, t.ID, ch); return err }); err != nil {
+			func(st *switchboard.State) {
+				st.Tenants = remove(st.Tenants, func(x switchboard.Tenant) bool { return x.ID == t.ID })
+			},
+			func(ctx context.Context, s switchboard.Store, ch switchboard.Change) error {
+				_, err := s.DeleteTenant(ctx, t.ID, ch)
+				return err
+			}); err != nil {
 			return err
 		}
 	}
