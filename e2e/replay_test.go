@@ -170,3 +170,68 @@ func TestModelsListShowsOnlyWhatTheCallerMayUse(t *testing.T) {
 		t.Errorf("treasury list lacks gpt-4.1 or statechat: %s", tr)
 	}
 }
+
+// admin sends an admin API request with the scenario's admin key.
+func admin(t *testing.T, base, method, path, body string) (int, string) {
+	t.Helper()
+	resp, b := do(t, method, base+path, func(h http.Header) { h.Set("Authorization", "Bearer sb-example-admin-0001") }, []byte(body))
+	return resp.StatusCode, string(b)
+}
+
+// TestStayTakesEffectOnTheNextRequest: a court stay entered through the
+// admin API acts on the very next request, and lifting it restores the
+// previous behaviour exactly; so does rescinding and restoring the memo.
+func TestStayTakesEffectOnTheNextRequest(t *testing.T) {
+	srv, clk := scenario(t)
+	clk.Set(time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC))
+	before := ask(t, srv.URL, "treasury", "claude-sonnet-4-5")
+	if before.served != "gpt-4.1" || before.directive != "eop-2026-02-27" {
+		t.Fatalf("before the stay: %+v", before)
+	}
+	if st, b := admin(t, srv.URL, "POST", "/admin/v1/directives/eop-2026-02-27/stay",
+		`{"basis":"presidential","status":"enjoined","reason":"preliminary injunction","ref":"N.D. Cal."}`); st != 200 {
+		t.Fatalf("stay: %d %s", st, b)
+	}
+	if got := ask(t, srv.URL, "treasury", "claude-sonnet-4-5"); got.status != 200 || got.served != "claude-sonnet-4-5" || got.directive != "" {
+		t.Fatalf("after the stay: %+v; want served by claude-sonnet-4-5 with no directive", got)
+	}
+	if st, b := admin(t, srv.URL, "POST", "/admin/v1/directives/eop-2026-02-27/unstay",
+		`{"basis":"presidential","reason":"injunction vacated on appeal"}`); st != 200 {
+		t.Fatalf("unstay: %d %s", st, b)
+	}
+	if got := ask(t, srv.URL, "treasury", "claude-sonnet-4-5"); got != before {
+		t.Fatalf("after lifting the stay: %+v; want exactly %+v", got, before)
+	}
+
+	// A stay of a whole directive (the contract term barring NSA).
+	intelBefore := ask(t, srv.URL, "dod/nsa", "gpt-4.1")
+	if intelBefore.status != 403 {
+		t.Fatalf("before: %+v", intelBefore)
+	}
+	const intel = "/admin/v1/directives/openai-dow-intel-2026-03-03"
+	if st, b := admin(t, srv.URL, "POST", intel+"/stay", `{"reason":"contract modification pending"}`); st != 200 {
+		t.Fatalf("stay: %d %s", st, b)
+	}
+	if got := ask(t, srv.URL, "dod/nsa", "gpt-4.1"); got.status != 200 || got.served != "gpt-4.1" {
+		t.Fatalf("stayed directive still acts: %+v", got)
+	}
+	if st, b := admin(t, srv.URL, "POST", intel+"/unstay", `{"reason":"modification withdrawn"}`); st != 200 {
+		t.Fatalf("unstay: %d %s", st, b)
+	}
+	if got := ask(t, srv.URL, "dod/nsa", "gpt-4.1"); got != intelBefore {
+		t.Fatalf("after lifting the stay: %+v; want %+v", got, intelBefore)
+	}
+	// The change log says who, why, before and after.
+	if st, b := admin(t, srv.URL, "GET", "/admin/v1/changes?kind=directive&object=openai-dow-intel-2026-03-03", ""); st != 200 ||
+		!strings.Contains(b, "contract modification pending") || !strings.Contains(b, "platform-admin") {
+		t.Fatalf("changes: %d %s", st, b)
+	}
+
+	// Only admins may change directives.
+	resp, _ := do(t, "POST", srv.URL+"/admin/v1/directives/eop-2026-02-27/stay", func(h http.Header) {
+		h.Set("Authorization", "Bearer "+scenarioKeys["treasury"])
+	}, []byte(`{"reason":"x"}`))
+	if resp.StatusCode != 403 {
+		t.Fatalf("a developer key changed a directive: %d", resp.StatusCode)
+	}
+}
