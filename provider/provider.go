@@ -75,6 +75,8 @@ type Call struct {
 type Response struct {
 	Status int
 	Header http.Header
+	// ContentLength is the announced body length, or -1.
+	ContentLength int64
 	Body   io.ReadCloser
 	cancel context.CancelFunc
 }
@@ -152,10 +154,12 @@ func (c *Client) Do(ctx context.Context, call Call) (*Response, error) {
 		return nil, &UpstreamError{Status: resp.StatusCode, Body: body, RetryAfter: retryAfter(resp.Header)}
 	}
 	body := resp.Body
-	if c.timeouts.Idle > 0 {
+	if c.timeouts.Idle > 0 && call.Stream {
+		// A whole answer is bounded by the total timeout; the idle timer
+		// (reset on every read) is for streams, where silence is the fault.
 		body = newIdleReader(body, c.timeouts.Idle, cancel)
 	}
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body, cancel: cancel}, nil
+	return &Response{Status: resp.StatusCode, Header: resp.Header, ContentLength: resp.ContentLength, Body: body, cancel: cancel}, nil
 }
 
 // Endpoint is the URL of a call to p.

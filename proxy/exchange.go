@@ -29,11 +29,14 @@ type exchange struct {
 	r      *http.Request
 	codec  protocol.Codec
 	target protocol.Target
-	req    *llm.Request
-	body   []byte
-	rec    *Record
-	snap   *Snapshot
-	route  Route
+	head   head
+	// req is the canonical request, decoded only when a target needs a
+	// translation (see canonical).
+	req   *llm.Request
+	body  []byte
+	rec   *Record
+	snap  *Snapshot
+	route Route
 	// targetIndex is the target being tried.
 	targetIndex int
 }
@@ -137,13 +140,29 @@ func (x *exchange) passthrough(t route.Target) bool {
 	}
 	// A Gemini client streaming without alt=sse wants a JSON array; the
 	// upstream is always asked for SSE, so that case is translated.
-	return !(x.codec.Name() == protocol.Gemini && x.req.Stream && !x.target.SSE)
+	return !(x.codec.Name() == protocol.Gemini && x.head.Stream && !x.target.SSE)
+}
+
+// canonical decodes the request once, when a target first needs it.
+func (x *exchange) canonical() (*llm.Request, error) {
+	if x.req == nil {
+		req, err := x.codec.DecodeRequest(x.body, x.target)
+		if err != nil {
+			return nil, err
+		}
+		x.req = req
+	}
+	return x.req, nil
 }
 
 // upstreamBody is the request body for t.
 func (x *exchange) upstreamBody(t route.Target, pass bool) ([]byte, error) {
 	if !pass {
-		return x.h.opts.Codecs[protocol.Name(t.Provider.Protocol)].EncodeRequest(x.req, t.Model.Upstream)
+		req, err := x.canonical()
+		if err != nil {
+			return nil, err
+		}
+		return x.h.opts.Codecs[protocol.Name(t.Provider.Protocol)].EncodeRequest(req, t.Model.Upstream)
 	}
 	switch x.codec.Name() {
 	case protocol.Gemini:
@@ -153,7 +172,7 @@ func (x *exchange) upstreamBody(t route.Target, pass bool) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if x.req.Stream && !x.req.IncludeUsage {
+		if x.head.Stream && !x.head.IncludeUsage {
 			// The gateway needs usage for every request; the extra chunk is
 			// dropped before it reaches a client that did not ask for it.
 			return sjson.SetBytes(b, "stream_options.include_usage", true)
@@ -172,14 +191,14 @@ func (x *exchange) try(t route.Target) error {
 	if err != nil {
 		return err
 	}
-	resp, err := x.h.opts.Client.Do(x.r.Context(), provider.Call{Provider: t.Provider, Model: t.Model.Upstream, Stream: x.req.Stream, Body: body})
+	resp, err := x.h.opts.Client.Do(x.r.Context(), provider.Call{Provider: t.Provider, Model: t.Model.Upstream, Stream: x.head.Stream, Body: body})
 	if err != nil {
 		return err
 	}
 	defer resp.Close()
 	x.rec.ServedModel, x.rec.Provider, x.rec.Passthrough = t.Model.ID, t.Provider.Name, pass
 	x.rec.Vendor, x.rec.Channel = t.Model.Vendor, t.Provider.Channel
-	if x.req.Stream {
+	if x.head.Stream {
 		return x.stream(t, resp, pass)
 	}
 	return x.whole(t, resp, pass)
@@ -204,21 +223,30 @@ func (x *exchange) setRouteHeaders(hd http.Header, t route.Target) {
 
 // whole handles a non-streamed answer.
 func (x *exchange) whole(t route.Target, resp *provider.Response, pass bool) error {
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	raw, err := readAll(io.LimitReader(resp.Body, maxResponseBytes), resp.ContentLength)
 	if err != nil {
 		return &provider.UpstreamError{Status: 0, Err: err}
 	}
-	up := x.h.opts.Codecs[protocol.Name(t.Provider.Protocol)]
-	r, err := up.DecodeResponse(raw)
-	if err != nil {
-		x.h.opts.Logger.Warn("upstream sent an answer the gateway cannot read", "request_id", x.rec.ID, "provider", t.Provider.Name, "err", err)
-		return &provider.UpstreamError{Status: 502, Err: err, Body: nil}
-	}
-	x.rec.Usage = r.Usage
 	out := raw
-	if !pass {
-		if out, err = x.codec.EncodeResponse(r, x.clientModel(t)); err != nil {
-			return err
+	u, peeked := llm.Usage{}, false
+	if pass {
+		// Same protocol: the answer passes through; only its usage is read.
+		u, peeked = peekUsage(x.codec.Name(), raw)
+	}
+	if peeked {
+		x.rec.Usage = u
+	} else {
+		up := x.h.opts.Codecs[protocol.Name(t.Provider.Protocol)]
+		r, err := up.DecodeResponse(raw)
+		if err != nil {
+			x.h.opts.Logger.Warn("upstream sent an answer the gateway cannot read", "request_id", x.rec.ID, "provider", t.Provider.Name, "err", err)
+			return &provider.UpstreamError{Status: 502, Err: err, Body: nil}
+		}
+		x.rec.Usage = r.Usage
+		if !pass {
+			if out, err = x.codec.EncodeResponse(r, x.clientModel(t)); err != nil {
+				return err
+			}
 		}
 	}
 	hd := x.w.Header()
@@ -245,9 +273,9 @@ func (x *exchange) clientModel(t route.Target) string { return t.Model.ID }
 func (x *exchange) stream(t route.Target, resp *provider.Response, pass bool) error {
 	up := x.h.opts.Codecs[protocol.Name(t.Provider.Protocol)]
 	dec := up.NewStreamDecoder()
-	enc := x.codec.NewStreamEncoder(x.clientModel(t), x.target, x.req.IncludeUsage)
+	enc := x.codec.NewStreamEncoder(x.clientModel(t), x.target, x.head.IncludeUsage)
 	rc := http.NewResponseController(x.w)
-	dropUsage := pass && x.codec.Name() == protocol.OpenAI && !x.req.IncludeUsage
+	dropUsage := pass && x.codec.Name() == protocol.OpenAI && !x.head.IncludeUsage
 
 	var (
 		p         sse.Parser

@@ -213,24 +213,28 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, codec protocol.
 	if err != nil {
 		return err
 	}
-	req, err := codec.DecodeRequest(body, t)
-	if err != nil {
-		return err
+	hd, ok := peek(codec.Name(), body, t)
+	var req *llm.Request
+	if !ok {
+		if req, err = codec.DecodeRequest(body, t); err != nil {
+			return err
+		}
+		hd = headOf(req)
 	}
-	rec.RequestedModel, rec.Stream, rec.EndUser = req.Model, req.Stream, req.User
-	w.Header().Set(HeaderRequestedModel, req.Model)
+	rec.RequestedModel, rec.Stream, rec.EndUser = hd.Model, hd.Stream, hd.User
+	w.Header().Set(HeaderRequestedModel, hd.Model)
 
 	router := snap.Router
 	if router == nil {
 		router = CatalogRouter{Catalog: snap.Catalog}
 	}
-	rt, err := router.Route(p, req.Model, h.opts.Now())
+	rt, err := router.Route(p, hd.Model, h.opts.Now())
 	rec.Route = rt
 	setDirectiveHeaders(w.Header(), rt)
 	if err != nil {
 		return err
 	}
-	x := &exchange{h: h, w: w, r: r, codec: codec, target: t, req: req, body: body, rec: rec, snap: snap, route: rt}
+	x := &exchange{h: h, w: w, r: r, codec: codec, target: t, head: hd, req: req, body: body, rec: rec, snap: snap, route: rt}
 	return x.run(rt)
 }
 
@@ -320,7 +324,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	if r.ContentLength > limit {
 		return nil, tooLarge(limit)
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	body, err := readAll(http.MaxBytesReader(w, r.Body, limit), r.ContentLength)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -335,6 +339,28 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		return nil, &switchboard.Error{Code: switchboard.EINVALID, Message: "the request body is not valid UTF-8"}
 	}
 	return body, nil
+}
+
+// readAll reads r into a buffer sized from the announced length, so a
+// request body costs one allocation instead of io.ReadAll's doublings.
+func readAll(r io.Reader, n int64) ([]byte, error) {
+	if n <= 0 || n > 1<<20 {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, n+1) // +1 so the final read sees EOF without growing
+	for {
+		m, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 func tooLarge(limit int64) error {
@@ -379,8 +405,11 @@ func (h *Handler) observe(rec *Record) {
 			}
 		}
 	}
-	if h.opts.Logger.Enabled(context.Background(), slog.LevelInfo) {
-		h.opts.Logger.LogAttrs(context.Background(), slog.LevelInfo, "request",
+	// One line per request at debug level: the audit trail is the record
+	// of every request, and a log write per request costs a system call on
+	// the hot path. Failures are logged at warn or error where they happen.
+	if h.opts.Logger.Enabled(context.Background(), slog.LevelDebug) {
+		h.opts.Logger.LogAttrs(context.Background(), slog.LevelDebug, "request",
 			slog.String("request_id", rec.ID),
 			slog.String("tenant", rec.Principal.Tenant),
 			slog.String("key_id", rec.Principal.KeyID),

@@ -31,6 +31,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	at := fs.String("at", "", "start the clock at `TIME` (RFC 3339, e.g. 2026-03-05T12:00:00Z) for demos, training and what-if")
 	simulate := fs.Bool("simulate", false, "with --config: put the in-process simulated vendors behind every provider (offline demos, training)")
 	logJSON := fs.Bool("log-json", false, "write logs as JSON lines")
+	logLevel := fs.String("log-level", "info", "log `LEVEL`: debug (adds a line per request), info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -42,9 +43,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return exitError(2)
 	}
 
-	var handler slog.Handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("serve: --log-level %q: say debug, info, warn or error", *logLevel)
+	}
+	var handler slog.Handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})
 	if *logJSON {
-		handler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
+		handler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})
 	}
 	log := slog.New(handler)
 
