@@ -49,6 +49,8 @@ type Config struct {
 	Adoption map[string][]string `yaml:"adoption"`
 	// Guardrails configure the acceptable-use checks.
 	Guardrails yaml.Node `yaml:"guardrails"`
+	// Audit configures the tamper-evident audit trail.
+	Audit AuditSpec `yaml:"audit"`
 
 	// lines maps a dotted path to its line in the file, for problems found
 	// after decoding.
@@ -88,6 +90,36 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	}
 	*d = Duration(v)
 	return nil
+}
+
+// AuditSpec configures the audit trail.
+type AuditSpec struct {
+	// Mode is durable (default: a request's record is committed before its
+	// answer completes) or async (faster; a crash can lose the last
+	// records not yet committed).
+	Mode string `yaml:"mode"`
+	// KeyFile is the Ed25519 key that signs checkpoints; created (0600)
+	// on first start when missing, its public key written beside it as
+	// KEYFILE.pub. Default: audit-ed25519.key beside the SQLite database,
+	// or ./data/audit-ed25519.key with Postgres (give every node the same
+	// key, or list each node's public key to verifiers).
+	KeyFile string `yaml:"key_file"`
+	// CheckpointEvery signs a checkpoint after this many records (default
+	// 1000); CheckpointInterval after this long (default 1m).
+	CheckpointEvery    int      `yaml:"checkpoint_every"`
+	CheckpointInterval Duration `yaml:"checkpoint_interval"`
+	// Content is the content capture policy: none (default), redacted or
+	// full, with per-tenant overrides (a tenant inherits its parent's).
+	Content ContentSpec `yaml:"content"`
+	// Retention holds rules in the shape of NARA's machine-readable
+	// General Records Schedule (see the audit package).
+	Retention yaml.Node `yaml:"retention"`
+}
+
+// ContentSpec is the content capture policy.
+type ContentSpec struct {
+	Default string            `yaml:"default"`
+	Tenants map[string]string `yaml:"tenants"`
 }
 
 // AliasSpec is an alias: a plain list of models, or {title, targets}.

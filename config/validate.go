@@ -61,6 +61,30 @@ func (c *Config) Validate() error {
 	setDefault(&c.Gateway.Timeouts.Idle, 60*time.Second)
 	setDefault(&c.Gateway.Timeouts.Total, 10*time.Minute)
 
+	switch c.Audit.Mode {
+	case "":
+		c.Audit.Mode = "durable"
+	case "durable", "async":
+	default:
+		add("audit.mode", "%q: say durable or async", c.Audit.Mode)
+	}
+	if c.Audit.CheckpointEvery < 0 {
+		add("audit.checkpoint_every", "must not be negative")
+	}
+	capture := func(path, v string) {
+		switch v {
+		case "", "none", "redacted", "full":
+		default:
+			add(path, "%q: say none, redacted or full", v)
+		}
+	}
+	capture("audit.content.default", c.Audit.Content.Default)
+	for _, t := range sortedKeys(c.Audit.Content.Tenants) {
+		capture("audit.content.tenants."+t, c.Audit.Content.Tenants[t])
+		if _, ok := c.Tenants[t]; !ok {
+			add("audit.content.tenants."+t, "unknown tenant %q", t)
+		}
+	}
 	for _, name := range sortedKeys(c.Providers) {
 		p := c.Providers[name]
 		p.Name = name
@@ -260,6 +284,23 @@ func (c *Config) VendorList() []switchboard.Vendor {
 // PolicyInput is the input of a policy snapshot built from this file alone.
 func (c *Config) PolicyInput(tree *switchboard.TenantTree, cat *route.Catalog) policy.Input {
 	return policy.Input{Tenants: tree, Vendors: c.VendorList(), Catalog: cat, Directives: c.Directives, Adopted: c.Adoption}
+}
+
+// CaptureMode is the content capture mode for tenant: its own setting, its
+// nearest ancestor's, or the default.
+func (c *Config) CaptureMode(tenant string) string {
+	for t := tenant; t != ""; t = c.Tenants[t].Parent {
+		if m, ok := c.Audit.Content.Tenants[t]; ok {
+			return m
+		}
+		if _, ok := c.Tenants[t]; !ok {
+			break
+		}
+	}
+	if c.Audit.Content.Default == "" {
+		return "none"
+	}
+	return c.Audit.Content.Default
 }
 
 // tenantCycle returns "a → b → a" when following parents from id loops.

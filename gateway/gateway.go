@@ -5,6 +5,7 @@ package gateway
 
 import (
 	"context"
+	"crypto/ed25519"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -16,6 +17,7 @@ import (
 
 	switchboard "github.com/switchboard-gov/switchboard"
 	"github.com/switchboard-gov/switchboard/admin"
+	"github.com/switchboard-gov/switchboard/audit"
 	"github.com/switchboard-gov/switchboard/config"
 	"github.com/switchboard-gov/switchboard/protocol"
 	"github.com/switchboard-gov/switchboard/protocol/anthropic"
@@ -39,6 +41,7 @@ type Options struct {
 type Gateway struct {
 	opts    Options
 	store   switchboard.Store
+	audit   *audit.Log
 	admin   *admin.Service
 	proxy   *proxy.Handler
 	reg     *prometheus.Registry
@@ -71,11 +74,15 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Gateway, error
 		return nil, err
 	}
 	g.store = st
-	if err := seed(ctx, st, cfg, g.static(cfg), opts.Now()); err != nil {
+	g.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	alog, err := openAudit(ctx, st, cfg, opts)
+	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	g.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	g.audit = alog
+	// Every write to managed state also leaves an audit record.
+	g.store = auditedStore{Store: st, log: alog}
 	tm := cfg.Gateway.Timeouts
 	g.proxy = proxy.New(proxy.Options{
 		Client: provider.NewClient(provider.Timeouts{
@@ -89,13 +96,18 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Gateway, error
 		Metrics:      proxy.NewMetrics(g.reg),
 		Logger:       opts.Logger,
 		Now:          opts.Now,
+		Recorder:     alog,
 	}, nil)
+	if err := seed(ctx, g.store, cfg, g.static(cfg), opts.Now()); err != nil {
+		g.Close()
+		return nil, err
+	}
 	if err := g.refresh(ctx); err != nil {
-		st.Close()
+		g.Close()
 		return nil, err
 	}
 	g.admin = &admin.Service{
-		Store:   st,
+		Store:   g.store,
 		Now:     opts.Now,
 		Static:  func() admin.StaticState { return g.static(g.Config()) },
 		Changed: g.refresh,
@@ -106,6 +118,14 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Gateway, error
 	mux.HandleFunc("GET /readyz", g.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g.reg, promhttp.HandlerOpts{}))
 	mux.Handle(admin.Prefix, admin.Handler(g.admin, g.authenticate))
+	mux.Handle("/admin/v1/audit/", audit.Handler(audit.HandlerOptions{
+		Log:       alog,
+		Auth:      g.authenticate,
+		Keys:      []ed25519.PublicKey{alog.Signer().Public()},
+		Directive: g.store.Directive,
+		Tenants:   g.tenants,
+		Now:       opts.Now,
+	}))
 	mux.Handle("/", g.proxy)
 	g.mux = mux
 	return g, nil
@@ -168,10 +188,28 @@ func (g *Gateway) ready(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("ready\n"))
 }
 
-// Close releases the store.
+// Close flushes the audit trail (signing a final checkpoint) and releases
+// the store. Call it after the HTTP server has drained.
 func (g *Gateway) Close() error {
-	if g.store != nil {
-		return g.store.Close()
+	var err error
+	if g.audit != nil {
+		err = g.audit.Close()
 	}
-	return nil
+	if g.store != nil {
+		if cerr := g.store.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+// Audit is the audit trail.
+func (g *Gateway) Audit() *audit.Log { return g.audit }
+
+func (g *Gateway) tenants(ctx context.Context) ([]switchboard.Tenant, error) {
+	st, err := g.store.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return st.Tenants, nil
 }

@@ -77,8 +77,8 @@ type Response struct {
 	Header http.Header
 	// ContentLength is the announced body length, or -1.
 	ContentLength int64
-	Body   io.ReadCloser
-	cancel context.CancelFunc
+	Body          io.ReadCloser
+	cancel        context.CancelFunc
 }
 
 // Close releases the upstream connection and the call's timers.

@@ -19,6 +19,9 @@ Usage:
   switchboard serve --demo [--addr HOST:PORT] [--at TIME] [--data DIR]
   switchboard serve --config FILE [--addr HOST:PORT] [--at TIME]
   switchboard validate --config FILE
+  switchboard audit verify|search|export|hold|prune [--store URL | --config FILE] …
+  switchboard report compliance --directive ID [--tenant T] [--from] [--to] --format md|csv|json|html
+  switchboard guard eval --data DIR
   switchboard directive list|show|create|issue|stay|unstay|rescind|waive|whatif …
   switchboard tenant list|put|delete …
   switchboard model list|put|delete|alias-put|alias-delete …
@@ -52,8 +55,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr)
+	case "guard":
+		return guardCmd(args[1:], stdout, stderr)
 	case "validate":
 		return validate(args[1:], stdout, stderr)
+	case "audit":
+		return auditCmd(ctx, args[1:], stdout, stderr)
+	case "report":
+		return reportCmd(ctx, args[1:], stdout, stderr)
 	case "directive":
 		return directiveCmd(ctx, args[1:], stdout, stderr)
 	case "tenant":

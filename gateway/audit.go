@@ -1,0 +1,114 @@
+package gateway
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/audit"
+	"github.com/switchboard-gov/switchboard/config"
+	"github.com/switchboard-gov/switchboard/postgres"
+	"github.com/switchboard-gov/switchboard/sqlite"
+)
+
+// openAudit opens the audit trail on the same database as the state store.
+func openAudit(ctx context.Context, st switchboard.Store, cfg *config.Config, opts Options) (*audit.Log, error) {
+	var (
+		as      audit.Store
+		err     error
+		keyFile = cfg.Audit.KeyFile
+	)
+	switch db := st.(type) {
+	case *sqlite.DB:
+		as, err = sqlite.NewAuditStore(db)
+		if keyFile == "" {
+			keyFile = filepath.Join(filepath.Dir(strings.TrimPrefix(cfg.Store, "sqlite:")), "audit-ed25519.key")
+		}
+	case *postgres.DB:
+		as, err = postgres.NewAuditStore(db.Pool())
+		if keyFile == "" {
+			keyFile = filepath.Join("data", "audit-ed25519.key")
+		}
+	default:
+		return nil, fmt.Errorf("audit: no audit store for %T", st)
+	}
+	if err != nil {
+		return nil, err
+	}
+	signer, err := audit.LoadOrCreateKey(keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("audit signing key %s: %w", keyFile, err)
+	}
+	if cfg.Audit.Retention.Kind != 0 {
+		var p audit.Policy
+		if err := cfg.Audit.Retention.Decode(&p); err != nil {
+			return nil, fmt.Errorf("audit.retention: %w", err)
+		}
+		if err := p.Validate(); err != nil {
+			return nil, fmt.Errorf("audit.retention: %w", err)
+		}
+	}
+	return audit.New(audit.Options{
+		Store:              as,
+		Signer:             signer,
+		Async:              cfg.Audit.Mode == "async",
+		CheckpointEvery:    cfg.Audit.CheckpointEvery,
+		CheckpointInterval: time.Duration(cfg.Audit.CheckpointInterval),
+		Capture:            cfg.CaptureMode,
+		Now:                opts.Now,
+		Logger:             opts.Logger,
+	})
+}
+
+// auditedStore records an audit record for every write to managed state,
+// after the write commits: admin actions and configuration seeding alike.
+type auditedStore struct {
+	switchboard.Store
+	log *audit.Log
+}
+
+func (s auditedStore) record(ctx context.Context, ch switchboard.Change, err error) (switchboard.Change, error) {
+	if err != nil {
+		return ch, err
+	}
+	return ch, s.log.RecordAdmin(ctx, ch)
+}
+
+func (s auditedStore) PutDirective(ctx context.Context, d *switchboard.Directive, ch switchboard.Change) (switchboard.Change, error) {
+	c, err := s.Store.PutDirective(ctx, d, ch)
+	return s.record(ctx, c, err)
+}
+func (s auditedStore) DeleteDirective(ctx context.Context, id string, ch switchboard.Change) (switchboard.Change, error) {
+	c, err := s.Store.DeleteDirective(ctx, id, ch)
+	return s.record(ctx, c, err)
+}
+func (s auditedStore) PutTenant(ctx context.Context, t *switchboard.Tenant, ch switchboard.Change) (switchboard.Change, error) {
+	c, err := s.Store.PutTenant(ctx, t, ch)
+	return s.record(ctx, c, err)
+}
+func (s auditedStore) DeleteTenant(ctx context.Context, id string, ch switchboard.Change) (switchboard.Change, error) {
+	c, err := s.Store.DeleteTenant(ctx, id, ch)
+	return s.record(ctx, c, err)
+}
+func (s auditedStore) PutModel(ctx context.Context, m *switchboard.Model, ch switchboard.Change) (switchboard.Change, error) {
+	c, err := s.Store.PutModel(ctx, m, ch)
+	return s.record(ctx, c, err)
+}
+func (s auditedStore) DeleteModel(ctx context.Context, id string, ch switchboard.Change) (switchboard.Change, error) {
+	c, err := s.Store.DeleteModel(ctx, id, ch)
+	return s.record(ctx, c, err)
+}
+func (s auditedStore) PutAlias(ctx context.Context, a *switchboard.Alias, ch switchboard.Change) (switchboard.Change, error) {
+	c, err := s.Store.PutAlias(ctx, a, ch)
+	return s.record(ctx, c, err)
+}
+func (s auditedStore) DeleteAlias(ctx context.Context, name string, ch switchboard.Change) (switchboard.Change, error) {
+	c, err := s.Store.DeleteAlias(ctx, name, ch)
+	return s.record(ctx, c, err)
+}
+
+// Close is the underlying store's; the gateway closes the audit log first.
+func (s auditedStore) Close() error { return s.Store.Close() }
