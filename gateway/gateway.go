@@ -25,6 +25,7 @@ import (
 	"github.com/switchboard-gov/switchboard/protocol/openai"
 	"github.com/switchboard-gov/switchboard/provider"
 	"github.com/switchboard-gov/switchboard/proxy"
+	"github.com/switchboard-gov/switchboard/web"
 )
 
 // Options are what the configuration file does not say.
@@ -35,6 +36,9 @@ type Options struct {
 	Now func() time.Time
 	// Simulated marks providers as the in-process fake (the demo).
 	Simulated bool
+	// SecureCookies marks web session cookies Secure (TLS terminated in
+	// front of the gateway).
+	SecureCookies bool
 }
 
 // Gateway is a configured, running gateway.
@@ -43,6 +47,7 @@ type Gateway struct {
 	store   switchboard.Store
 	audit   *audit.Log
 	admin   *admin.Service
+	web     *web.Server
 	proxy   *proxy.Handler
 	reg     *prometheus.Registry
 	mux     *http.ServeMux
@@ -127,6 +132,32 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Gateway, error
 		Now:       opts.Now,
 	}))
 	mux.Handle("/", g.proxy)
+
+	convs, err := conversations(g.store)
+	if err != nil {
+		g.Close()
+		return nil, err
+	}
+	g.web, err = web.New(ctx, web.Options{
+		Gateway:      g.proxy,
+		Admin:        mux,
+		Authenticate: g.keyPrincipal,
+		// Conversations live beside state; the audit reader feeds the
+		// console's audit browser and compliance dashboard.
+		Conversations: convs,
+		Audit:         auditReader{log: alog, keys: []ed25519.PublicKey{alog.Signer().Public()}},
+		Keys:          func() []switchboard.Principal { return g.static(g.Config()).Keys },
+		SecureCookies: opts.SecureCookies,
+		Now:           opts.Now,
+		Logger:        opts.Logger,
+	})
+	if err != nil {
+		g.Close()
+		return nil, err
+	}
+	for _, p := range web.Routes {
+		mux.Handle(p, g.web)
+	}
 	g.mux = mux
 	return g, nil
 }
@@ -150,6 +181,12 @@ func (g *Gateway) Reload(ctx context.Context, cfg *config.Config) error {
 		return err
 	}
 	return nil
+}
+
+// keyPrincipal resolves a key presented at sign-in (StateChat, console).
+func (g *Gateway) keyPrincipal(key string) (*switchboard.Principal, bool) {
+	p, ok := g.proxy.Snapshot().Keys[switchboard.HashKey(key)]
+	return &p, ok
 }
 
 // authenticate resolves the caller of an admin request from any of the
