@@ -31,9 +31,9 @@ func TestComplianceFindsCounterExamples(t *testing.T) {
 	}
 	day := func(d int) time.Time { return time.Date(2026, 3, d, 12, 0, 0, 0, time.UTC) }
 	recs := []*audit.Record{
-		{ID: "r1", Tenant: "treasury", Vendor: "anthropic", ServedModel: "claude", Status: 200, Start: day(1)},                                   // before
+		{ID: "r1", Tenant: "treasury", Vendor: "anthropic", ServedModel: "claude", Status: 200, Start: day(1)},                                // before
 		{ID: "r2", Tenant: "treasury", Vendor: "openai", ServedModel: "gpt", Status: 200, Start: day(3), Directive: "d1", Outcome: "reroute"}, // reroute
-		{ID: "r3", Tenant: "treasury", Vendor: "anthropic", ServedModel: "claude", Status: 200, Start: day(4)},                                 // violation
+		{ID: "r3", Tenant: "treasury", Vendor: "anthropic", ServedModel: "claude", Status: 200, Start: day(4)},                                // violation
 		{ID: "r4", Tenant: "treasury", Status: 403, Start: day(4), Directive: "d1", Outcome: "refuse"},                                        // refusal
 		{ID: "r5", Tenant: "hhs", Vendor: "anthropic", ServedModel: "claude", Status: 200, Start: day(5), Directive: "d1", Outcome: "waived", Waiver: "w1"},
 		{ID: "r6", Tenant: "dod", Vendor: "anthropic", ServedModel: "claude", Status: 200, Start: day(5)}, // out of scope

@@ -30,11 +30,11 @@ func (c *Compliance) Write(w io.Writer, format string) error {
 	case FormatCSV:
 		cw := csv.NewWriter(w)
 		_ = cw.Write([]string{"directive", "vendor", "tenant", "scope", "effective_at", "deadline", "before_effective", "in_window",
-			"after_deadline_in_force", "after_deadline_not_in_force", "reroutes", "refusals", "waived", "waivers", "violations",
+			"after_deadline_in_force", "after_deadline_not_in_force", "after_deadline_permitted", "reroutes", "refusals", "waived", "waivers", "violations",
 			"counter_examples", "verdict", "chain_head_seq", "chain_head_hash"})
 		for _, t := range c.Tenants {
 			_ = cw.Write([]string{c.Directive, c.Vendor, t.Tenant, strconv.Itoa(t.Scope), day(t.EffectiveAt), day(t.Deadline),
-				strconv.Itoa(t.BeforeEffective), strconv.Itoa(t.InWindow), strconv.Itoa(t.AfterDeadline), strconv.Itoa(t.AfterWhileStayed),
+				strconv.Itoa(t.BeforeEffective), strconv.Itoa(t.InWindow), strconv.Itoa(t.AfterDeadline), strconv.Itoa(t.AfterWhileStayed), strconv.Itoa(t.Permitted),
 				strconv.Itoa(t.Reroutes), strconv.Itoa(t.Refusals), strconv.Itoa(t.Waived), strings.Join(t.Waivers, ";"),
 				strconv.Itoa(t.Violations), strings.Join(t.Examples, ";"), t.Verdict, strconv.FormatInt(c.Head.Seq, 10), c.Head.Hash})
 		}
@@ -49,11 +49,11 @@ func (c *Compliance) Write(w io.Writer, format string) error {
 			fmt.Fprintf(&b, "- Requests from %s to %s\n", day(c.From), day(c.To))
 		}
 		fmt.Fprintf(&b, "- Overall: %s\n\n", map[bool]string{true: "compliant", false: "NOT compliant"}[c.Compliant])
-		b.WriteString("| Tenant | Effective | Deadline | Before | In window | After (in force) | After (not in force) | Reroutes | Refusals | Waived |\n")
-		b.WriteString("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
+		b.WriteString("| Tenant | Effective | Deadline | Before | In window | After (in force) | After (not in force) | After (permitted) | Reroutes | Refusals | Waived |\n")
+		b.WriteString("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		for _, t := range c.Tenants {
-			fmt.Fprintf(&b, "| %s | %s | %s | %d | %d | %d | %d | %d | %d | %d |\n", t.Tenant, day(t.EffectiveAt), day(t.Deadline),
-				t.BeforeEffective, t.InWindow, t.AfterDeadline, t.AfterWhileStayed, t.Reroutes, t.Refusals, t.Waived)
+			fmt.Fprintf(&b, "| %s | %s | %s | %d | %d | %d | %d | %d | %d | %d | %d |\n", t.Tenant, day(t.EffectiveAt), day(t.Deadline),
+				t.BeforeEffective, t.InWindow, t.AfterDeadline, t.AfterWhileStayed, t.Permitted, t.Reroutes, t.Refusals, t.Waived)
 		}
 		b.WriteString("\n## Verdicts\n\n")
 		for _, t := range c.Tenants {
@@ -80,7 +80,7 @@ var htmlReport = template.Must(template.New("r").Funcs(template.FuncMap{"day": d
 <body><h1>Compliance evidence: {{.Directive}}</h1><p>{{.Title}}</p>
 <ul><li>Vendor: {{.Vendor}}</li><li>Audit chain head: record {{.Head.Seq}}, hash <code>{{.Head.Hash}}</code></li>
 <li>Generated {{day .GeneratedAt}}</li><li>Overall: {{if .Compliant}}compliant{{else}}<strong class="bad">NOT compliant</strong>{{end}}</li></ul>
-<table><tr><th>Tenant</th><th>Effective</th><th>Deadline</th><th>Before</th><th>In window</th><th>After (in force)</th><th>After (not in force)</th><th>Reroutes</th><th>Refusals</th><th>Waived</th><th>Verdict</th></tr>
-{{range .Tenants}}<tr><td>{{.Tenant}}</td><td>{{day .EffectiveAt}}</td><td>{{day .Deadline}}</td><td class="n">{{.BeforeEffective}}</td><td class="n">{{.InWindow}}</td><td class="n">{{.AfterDeadline}}</td><td class="n">{{.AfterWhileStayed}}</td><td class="n">{{.Reroutes}}</td><td class="n">{{.Refusals}}</td><td class="n">{{.Waived}}</td><td{{if .Violations}} class="bad"{{end}}>{{.Verdict}}</td></tr>
+<table><tr><th>Tenant</th><th>Effective</th><th>Deadline</th><th>Before</th><th>In window</th><th>After (in force)</th><th>After (not in force)</th><th>After (permitted)</th><th>Reroutes</th><th>Refusals</th><th>Waived</th><th>Verdict</th></tr>
+{{range .Tenants}}<tr><td>{{.Tenant}}</td><td>{{day .EffectiveAt}}</td><td>{{day .Deadline}}</td><td class="n">{{.BeforeEffective}}</td><td class="n">{{.InWindow}}</td><td class="n">{{.AfterDeadline}}</td><td class="n">{{.AfterWhileStayed}}</td><td class="n">{{.Permitted}}</td><td class="n">{{.Reroutes}}</td><td class="n">{{.Refusals}}</td><td class="n">{{.Waived}}</td><td{{if .Violations}} class="bad"{{end}}>{{.Verdict}}</td></tr>
 {{end}}</table></body></html>
 `))
