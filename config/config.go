@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/guard"
 )
 
 // Config is the whole configuration file.
@@ -48,7 +49,7 @@ type Config struct {
 	// The audit trail adds to it as traffic flows.
 	Adoption map[string][]string `yaml:"adoption"`
 	// Guardrails configure the acceptable-use checks.
-	Guardrails yaml.Node `yaml:"guardrails"`
+	Guardrails GuardSpec `yaml:"guardrails"`
 	// Audit configures the tamper-evident audit trail.
 	Audit AuditSpec `yaml:"audit"`
 
@@ -90,6 +91,23 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	}
 	*d = Duration(v)
 	return nil
+}
+
+// GuardSpec configures the guardrails: the detectors (guard.Config:
+// detectors, min_score, thresholds, terms), named policies that map each
+// detector to allow, flag, redact or block, and which policy applies to
+// which tenant (inherited by its subtree; "*" for every tenant) and which a
+// vendor's contract requires on top of the tenant's.
+type GuardSpec struct {
+	guard.Config `yaml:",inline"`
+	Policies     map[string]guard.Policy `yaml:"policies"`
+	Tenants      map[string]string       `yaml:"tenants"`
+	Vendors      map[string]string       `yaml:"vendors"`
+	// Output also scans answers before they reach the client (default true).
+	Output *bool `yaml:"output"`
+	// HoldBack is the streamed-answer redaction window in bytes (default
+	// and minimum 256).
+	HoldBack int `yaml:"hold_back"`
 }
 
 // AuditSpec configures the audit trail.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/guard"
 	"github.com/switchboard-gov/switchboard/policy"
 	"github.com/switchboard-gov/switchboard/protocol"
 	"github.com/switchboard-gov/switchboard/route"
@@ -181,6 +182,7 @@ func (c *Config) Validate() error {
 			add(path+".role", "unknown role %q: say user, developer, auditor, tenant-admin or admin", k.Role)
 		}
 	}
+	ps = append(ps, c.validateGuardrails()...)
 	if len(ps) == 0 {
 		ps = append(ps, c.validatePolicy()...)
 	}
@@ -284,6 +286,44 @@ func (c *Config) VendorList() []switchboard.Vendor {
 // PolicyInput is the input of a policy snapshot built from this file alone.
 func (c *Config) PolicyInput(tree *switchboard.TenantTree, cat *route.Catalog) policy.Input {
 	return policy.Input{Tenants: tree, Vendors: c.VendorList(), Catalog: cat, Directives: c.Directives, Adopted: c.Adoption}
+}
+
+func (c *Config) validateGuardrails() Problems {
+	var ps Problems
+	g := &c.Guardrails
+	if _, err := guard.NewScanner(g.Config); err != nil {
+		e := switchboard.AsError(err)
+		ps = append(ps, c.problem("guardrails."+strings.TrimPrefix(e.Param, "guard."), "%s", e.Message))
+	}
+	for _, name := range sortedKeys(g.Policies) {
+		p := g.Policies[name]
+		p.Name = name
+		g.Policies[name] = p
+		if err := p.Validate(); err != nil {
+			e := switchboard.AsError(err)
+			ps = append(ps, c.problem("guardrails.policies."+name+strings.TrimPrefix(e.Param, "guard.policy"), "%s", e.Message))
+		}
+	}
+	for _, t := range sortedKeys(g.Tenants) {
+		if _, ok := c.Tenants[t]; !ok && t != "*" {
+			ps = append(ps, c.problem("guardrails.tenants."+t, "unknown tenant %q", t))
+		}
+		if _, ok := g.Policies[g.Tenants[t]]; !ok {
+			ps = append(ps, c.problem("guardrails.tenants."+t, "unknown policy %q%s", g.Tenants[t], known(g.Policies)))
+		}
+	}
+	for _, v := range sortedKeys(g.Vendors) {
+		if _, ok := c.Vendors[v]; !ok {
+			ps = append(ps, c.problem("guardrails.vendors."+v, "unknown vendor %q", v))
+		}
+		if _, ok := g.Policies[g.Vendors[v]]; !ok {
+			ps = append(ps, c.problem("guardrails.vendors."+v, "unknown policy %q%s", g.Vendors[v], known(g.Policies)))
+		}
+	}
+	if g.HoldBack != 0 && g.HoldBack < guard.MinHoldBack {
+		ps = append(ps, c.problem("guardrails.hold_back", "must be at least %d bytes", guard.MinHoldBack))
+	}
+	return ps
 }
 
 // CaptureMode is the content capture mode for tenant: its own setting, its

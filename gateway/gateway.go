@@ -102,6 +102,15 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Gateway, error
 		Logger:       opts.Logger,
 		Now:          opts.Now,
 		Recorder:     alog,
+		Capture:      alog.Captures,
+		// Tenant system prompts are kept by the web console (cached; no
+		// database read per request).
+		SystemPrompt: func(tenant string) string {
+			if g.web == nil {
+				return ""
+			}
+			return g.web.SystemPrompt(tenant)
+		},
 	}, nil)
 	if err := seed(ctx, g.store, cfg, g.static(cfg), opts.Now()); err != nil {
 		g.Close()

@@ -17,11 +17,11 @@ var _ proxy.Router = policyRouter{}
 
 // Route decides with policy.Decide and turns the decision into the targets
 // the proxy tries and the headers it discloses.
-func (r policyRouter) Route(p *switchboard.Principal, model string, now time.Time) (proxy.Route, error) {
+func (r policyRouter) Route(p *switchboard.Principal, model string, uses []string, now time.Time) (proxy.Route, error) {
 	if model == "" {
 		return proxy.Route{}, &switchboard.Error{Code: switchboard.EINVALID, Param: "model", Message: "you must provide a model"}
 	}
-	d := policy.Decide(r.s, policy.Request{Tenant: p.Tenant, Model: model, Now: now})
+	d := policy.Decide(r.s, policy.Request{Tenant: p.Tenant, Model: model, Uses: uses, Now: now})
 	rt := proxy.Route{
 		Outcome:   string(d.Outcome),
 		Directive: d.DirectiveID,

@@ -325,7 +325,11 @@ func (g *Gateway) refresh(ctx context.Context) error {
 		h := switchboard.HashKey(k.Key)
 		keys[h] = switchboard.Principal{KeyID: h.KeyID(), Name: k.Name, Tenant: k.Tenant, Role: k.Role}
 	}
-	g.proxy.Swap(&proxy.Snapshot{Catalog: built.Catalog, Vendors: g.cfg.Vendors, Keys: keys, Router: policyRouter{built.Snapshot}})
+	gr, err := guardrails(g.cfg, built.Tree, st.Directives)
+	if err != nil {
+		return err
+	}
+	g.proxy.Swap(&proxy.Snapshot{Catalog: built.Catalog, Vendors: g.cfg.Vendors, Keys: keys, Router: policyRouter{built.Snapshot}, Guard: gr})
 	g.version = st.Version
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/tidwall/gjson"
@@ -39,6 +40,19 @@ type exchange struct {
 	route Route
 	// targetIndex is the target being tried.
 	targetIndex int
+
+	// scan is what the guardrails found in the prompt; modified means the
+	// canonical request differs from the body (a tenant system prompt), so
+	// it cannot pass through; capture keeps content for the audit trail.
+	scan     scanned
+	modified bool
+	capture  bool
+	// For the attempt in progress: the request as sent (redacted when the
+	// policy says so), the Switchboard-Guardrail header, and the answer's
+	// redactor.
+	sent        *llm.Request
+	guardHeader string
+	answer      *answerGuard
 }
 
 // run tries each target in order, retrying retryable failures with backoff,
@@ -158,9 +172,12 @@ func (x *exchange) canonical() (*llm.Request, error) {
 // upstreamBody is the request body for t.
 func (x *exchange) upstreamBody(t route.Target, pass bool) ([]byte, error) {
 	if !pass {
-		req, err := x.canonical()
-		if err != nil {
-			return nil, err
+		req := x.sent
+		if req == nil {
+			var err error
+			if req, err = x.canonical(); err != nil {
+				return nil, err
+			}
 		}
 		return x.h.opts.Codecs[protocol.Name(t.Provider.Protocol)].EncodeRequest(req, t.Model.Upstream)
 	}
@@ -186,7 +203,23 @@ func (x *exchange) upstreamBody(t route.Target, pass bool) ([]byte, error) {
 // try makes one attempt on t. It returns an *provider.UpstreamError when the
 // attempt failed before anything reached the client.
 func (x *exchange) try(t route.Target) error {
-	pass := x.passthrough(t)
+	pass := x.passthrough(t) && !x.modified
+	x.sent, x.guardHeader, x.answer = x.req, "", nil
+	if g := x.snap.Guard; g != nil {
+		sent, findings, header, err := g.promptVerdict(x.req, x.scan, x.rec.Principal.Tenant, t.Model.Vendor)
+		x.rec.Findings, x.guardHeader = findings, header
+		if err != nil {
+			x.w.Header().Set(HeaderGuardrail, header)
+			return err // blocked: refused in the client's protocol, not retried
+		}
+		x.sent = sent
+		x.answer = g.newAnswerGuard(x.rec.Principal.Tenant, t.Model.Vendor)
+		// A redacted prompt, or an answer to redact, cannot pass through.
+		pass = pass && sent == x.req && x.answer == nil
+	}
+	if x.capture && x.sent != nil {
+		x.rec.Prompt = promptText(x.sent)
+	}
 	body, err := x.upstreamBody(t, pass)
 	if err != nil {
 		return err
@@ -207,6 +240,9 @@ func (x *exchange) try(t route.Target) error {
 func (x *exchange) setRouteHeaders(hd http.Header, t route.Target) {
 	hd.Set(HeaderServedModel, t.Model.ID)
 	hd.Set(HeaderVendor, t.Model.Vendor)
+	if x.guardHeader != "" {
+		hd.Set(HeaderGuardrail, x.guardHeader)
+	}
 	if i := x.targetIndex; i < len(x.route.PerTarget) {
 		tp := x.route.PerTarget[i]
 		if tp.Directive != "" && x.route.Directive == "" {
@@ -229,7 +265,7 @@ func (x *exchange) whole(t route.Target, resp *provider.Response, pass bool) err
 	}
 	out := raw
 	u, peeked := llm.Usage{}, false
-	if pass {
+	if pass && !x.capture {
 		// Same protocol: the answer passes through; only its usage is read.
 		u, peeked = peekUsage(x.codec.Name(), raw)
 	}
@@ -243,6 +279,13 @@ func (x *exchange) whole(t route.Target, resp *provider.Response, pass bool) err
 			return &provider.UpstreamError{Status: 502, Err: err, Body: nil}
 		}
 		x.rec.Usage = r.Usage
+		if x.answer != nil {
+			x.answer.redactWhole(r)
+			x.rec.Findings = append(x.rec.Findings, x.answer.auditFindings()...)
+		}
+		if x.capture {
+			x.rec.Response = answerText(r)
+		}
 		if !pass {
 			if out, err = x.codec.EncodeResponse(r, x.clientModel(t)); err != nil {
 				return err
@@ -286,7 +329,7 @@ func (x *exchange) stream(t route.Target, resp *provider.Response, pass bool) er
 		holdFrom  = -1 // offset in out where the terminal event's bytes start
 		buf       = make([]byte, 32<<10)
 	)
-	emit := func(ev llm.Event) {
+	emitOut := func(ev llm.Event) {
 		folder.Add(ev)
 		if ev.Type == llm.EventMessageStop || ev.Type == llm.EventError {
 			terminal = true
@@ -294,6 +337,10 @@ func (x *exchange) stream(t route.Target, resp *provider.Response, pass bool) er
 		if !pass {
 			out = enc.Encode(out, ev)
 		}
+	}
+	emit := emitOut
+	if x.answer != nil {
+		emit = func(ev llm.Event) { x.answer.filter(ev, emitOut) }
 	}
 	markTerminal := func(start int) {
 		if terminal && holdFrom < 0 {
@@ -413,8 +460,53 @@ func (x *exchange) errorEvent(t route.Target, dst []byte, e *switchboard.Error) 
 	return x.codec.NewStreamEncoder(x.clientModel(t), x.target, false).Encode(dst, llm.Event{Type: llm.EventError, Err: e})
 }
 
+// finishUsage completes the record from the folded stream: usage, the
+// answer's guardrail findings, and the answer text when captured.
 func (x *exchange) finishUsage(f *llm.Folder) {
-	x.rec.Usage = f.Response().Usage
+	if x.rec.committed {
+		return
+	}
+	r := f.Response()
+	x.rec.Usage = r.Usage
+	if x.answer != nil {
+		x.rec.Findings = append(x.rec.Findings, x.answer.auditFindings()...)
+		x.answer.findings = nil
+	}
+	if x.capture {
+		x.rec.Response = answerText(r)
+	}
+}
+
+// promptText is the request's text for content capture: system
+// instructions and every text part, one per line.
+func promptText(r *llm.Request) string {
+	var b strings.Builder
+	for _, s := range r.System {
+		b.WriteString(s)
+		b.WriteByte('\n')
+	}
+	for _, m := range r.Messages {
+		for _, p := range m.Parts {
+			switch p.Kind {
+			case llm.PartText:
+				b.WriteString(string(m.Role) + ": " + p.Text + "\n")
+			case llm.PartToolResult:
+				b.WriteString("tool: " + p.ToolResult.Content + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+// answerText is the text of an answer, for content capture.
+func answerText(r *llm.Response) string {
+	var b strings.Builder
+	for _, p := range r.Content {
+		if p.Kind == llm.PartText {
+			b.WriteString(p.Text)
+		}
+	}
+	return b.String()
 }
 
 func upstreamBroke(t route.Target, err error) *switchboard.Error {

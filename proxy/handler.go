@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/guard"
 	"github.com/switchboard-gov/switchboard/llm"
 	"github.com/switchboard-gov/switchboard/protocol"
 	"github.com/switchboard-gov/switchboard/protocol/gemini"
@@ -54,6 +55,13 @@ type Options struct {
 	// Recorder, when set, receives one Record per request before the
 	// answer's last byte is written.
 	Recorder Recorder
+	// SystemPrompt returns a tenant's standing instructions, prepended to
+	// every request from it; nil or "" adds nothing.
+	SystemPrompt func(tenant string) string
+	// Capture reports whether a tenant's content is captured in the audit
+	// trail (its policy is redacted or full), so the proxy keeps the prompt
+	// and the answer text for the Record only then.
+	Capture func(tenant string) bool
 }
 
 // Recorder receives the record of each request (the audit trail).
@@ -82,6 +90,14 @@ type Record struct {
 	Attempts       int
 	TTFB           time.Duration
 	Duration       time.Duration
+	// Findings are what the guardrails found, as types, counts and rules.
+	Findings []Finding
+	// SystemPrompt is true when the tenant's standing instructions were
+	// prepended.
+	SystemPrompt bool
+	// Prompt and Response are the request's text and the answer's, kept
+	// only when Options.Capture says the tenant's content is captured.
+	Prompt, Response string
 
 	committed bool
 }
@@ -215,11 +231,30 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, codec protocol.
 	}
 	hd, ok := peek(codec.Name(), body, t)
 	var req *llm.Request
-	if !ok {
+	system := ""
+	if h.opts.SystemPrompt != nil {
+		system = h.opts.SystemPrompt(p.Tenant)
+	}
+	capture := h.opts.Capture != nil && h.opts.Capture(p.Tenant)
+	// The canonical request is decoded only when something needs it: an
+	// unusual head, guardrails, a tenant system prompt, content capture,
+	// or (later) a translating target.
+	if !ok || snap.Guard != nil || system != "" || capture {
 		if req, err = codec.DecodeRequest(body, t); err != nil {
 			return err
 		}
 		hd = headOf(req)
+	}
+	var sc scanned
+	if snap.Guard != nil {
+		sc = snap.Guard.scanPrompt(req)
+		// Recorded even when routing refuses (a use a directive restricts);
+		// the target's policy refines the actions once it is known.
+		rec.Findings = sc.findings(guard.Policy{})
+	}
+	if system != "" {
+		req = withSystem(req, system)
+		rec.SystemPrompt = true
 	}
 	rec.RequestedModel, rec.Stream, rec.EndUser = hd.Model, hd.Stream, hd.User
 	w.Header().Set(HeaderRequestedModel, hd.Model)
@@ -228,14 +263,22 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, codec protocol.
 	if router == nil {
 		router = CatalogRouter{Catalog: snap.Catalog}
 	}
-	rt, err := router.Route(p, hd.Model, h.opts.Now())
+	rt, err := router.Route(p, hd.Model, sc.uses, h.opts.Now())
 	rec.Route = rt
 	setDirectiveHeaders(w.Header(), rt)
 	if err != nil {
 		return err
 	}
-	x := &exchange{h: h, w: w, r: r, codec: codec, target: t, head: hd, req: req, body: body, rec: rec, snap: snap, route: rt}
+	x := &exchange{h: h, w: w, r: r, codec: codec, target: t, head: hd, req: req, body: body, rec: rec, snap: snap, route: rt,
+		scan: sc, modified: system != "", capture: capture}
 	return x.run(rt)
+}
+
+// withSystem prepends a tenant's standing instructions.
+func withSystem(req *llm.Request, system string) *llm.Request {
+	out := *req
+	out.System = append([]string{system}, req.System...)
+	return &out
 }
 
 func setDirectiveHeaders(hd http.Header, rt Route) {

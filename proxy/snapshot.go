@@ -18,12 +18,16 @@ type Snapshot struct {
 	// Router decides which targets may serve a request; nil routes by the
 	// catalog alone.
 	Router Router
+	// Guard holds the acceptable-use checks; nil checks nothing.
+	Guard *Guardrails
 }
 
 // Router decides, for one caller asking for one model at one instant, which
 // targets may serve it, in order, or refuses. Implementations are pure.
 type Router interface {
-	Route(p *switchboard.Principal, model string, now time.Time) (Route, error)
+	// uses are the use categories the guardrails found in the prompt
+	// (domestic_surveillance …), for directives that restrict named uses.
+	Route(p *switchboard.Principal, model string, uses []string, now time.Time) (Route, error)
 	// Visible lists the model and alias names p may use, aliases first.
 	Visible(p *switchboard.Principal, now time.Time) []string
 }
@@ -61,7 +65,7 @@ type TargetPolicy struct {
 type CatalogRouter struct{ Catalog *route.Catalog }
 
 // Route resolves model in the catalog.
-func (r CatalogRouter) Route(_ *switchboard.Principal, model string, _ time.Time) (Route, error) {
+func (r CatalogRouter) Route(_ *switchboard.Principal, model string, _ []string, _ time.Time) (Route, error) {
 	ts, _ := r.Catalog.Resolve(model)
 	if len(ts) == 0 {
 		return Route{}, unknownModel(model)

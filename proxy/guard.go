@@ -1,0 +1,371 @@
+package proxy
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/guard"
+	"github.com/switchboard-gov/switchboard/llm"
+)
+
+// HeaderGuardrail tells the client what guardrails did to its request:
+// "redacted: US_SSN=1, PHONE_NUMBER=1", "flagged: prompt_injection=1".
+const HeaderGuardrail = "Switchboard-Guardrail"
+
+// Guardrails are the acceptable-use checks of a snapshot: one scanner, a
+// policy per tenant (inherited down the tree) and per vendor contract.
+// Build them with NewGuardrails.
+type Guardrails struct {
+	GuardOptions
+	cfg       guard.Config
+	mu        sync.Mutex
+	redactors map[string]*guard.Scanner
+}
+
+// GuardOptions configure Guardrails.
+type GuardOptions struct {
+	Scanner *guard.Scanner
+	// Tenant returns the policy for a tenant (its own or its nearest
+	// ancestor's); false when none applies.
+	Tenant func(tenant string) (guard.Policy, bool)
+	// Vendor holds the policy a vendor's contract requires, applied on top
+	// of the tenant's for requests routed to that vendor.
+	Vendor map[string]guard.Policy
+	// Output scans answers too (before they reach the client).
+	Output bool
+	// HoldBack is the stream redaction window (guard.MinHoldBack at least).
+	HoldBack int
+}
+
+// redactor returns the scanner for p's redact (and block) types, or nil
+// when p redacts nothing. Scanners are cached per policy name; combined
+// (tenant + vendor) policies are added on first use.
+func (g *Guardrails) redactor(p guard.Policy) (*guard.Scanner, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if s, ok := g.redactors[p.Name]; ok {
+		return s, nil
+	}
+	var types []guard.Type
+	for t, a := range p.Actions {
+		if (a == guard.ActionRedact || a == guard.ActionBlock) && t.IsPII() {
+			types = append(types, t)
+		}
+	}
+	var s *guard.Scanner
+	if p.Default == guard.ActionRedact || p.Default == guard.ActionBlock || len(types) > 0 {
+		c := g.cfg
+		if p.Default != guard.ActionRedact && p.Default != guard.ActionBlock {
+			c.Detectors = types
+		}
+		var err error
+		if s, err = guard.NewScanner(c); err != nil {
+			return nil, err
+		}
+	}
+	g.redactors[p.Name] = s
+	return s, nil
+}
+
+// NewGuardrails validates the policies and prepares their answer scanners.
+func NewGuardrails(o GuardOptions, cfg guard.Config, policies []guard.Policy) (*Guardrails, error) {
+	out := &Guardrails{GuardOptions: o, cfg: cfg, redactors: map[string]*guard.Scanner{}}
+	for _, p := range policies {
+		if err := p.Validate(); err != nil {
+			return nil, err
+		}
+		if _, err := out.redactor(p); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Finding is what the audit trail keeps of guardrail findings: types,
+// counts and rule ids, never the values.
+type Finding struct {
+	Type      string
+	Rule      string
+	Count     int
+	Action    string
+	Direction string // prompt or answer
+}
+
+// part is one scanned text of the request: where it lives and what was found.
+type part struct {
+	msg, idx int // message and part index; msg -1 is System[idx]
+	found    []guard.Finding
+}
+
+// scanned is the result of scanning a request's prompt.
+type scanned struct {
+	parts []part
+	uses  []string
+}
+
+// scanPrompt scans every text of the request. Use categories are collected
+// for the directives (restrict with uses); PII findings wait for the
+// target's vendor to be known.
+func (g *Guardrails) scanPrompt(req *llm.Request) scanned {
+	var sc scanned
+	seen := map[string]bool{}
+	add := func(msg, idx int, text string) {
+		fs := g.Scanner.Scan(text)
+		if len(fs) == 0 {
+			return
+		}
+		sc.parts = append(sc.parts, part{msg: msg, idx: idx, found: fs})
+		for _, f := range fs {
+			if !f.Type.IsPII() && !seen[string(f.Type)] {
+				seen[string(f.Type)] = true
+				sc.uses = append(sc.uses, string(f.Type))
+			}
+		}
+	}
+	for i, s := range req.System {
+		add(-1, i, s)
+	}
+	for i, m := range req.Messages {
+		for j, p := range m.Parts {
+			switch {
+			case p.Kind == llm.PartText:
+				add(i, j, p.Text)
+			case p.Kind == llm.PartToolResult && p.ToolResult != nil:
+				add(i, j, p.ToolResult.Content)
+			}
+		}
+	}
+	sort.Strings(sc.uses)
+	return sc
+}
+
+// findings lists every finding of the prompt for the audit, with the
+// actions p takes.
+func (sc scanned) findings(p guard.Policy) []Finding {
+	var all []guard.Finding
+	for _, pt := range sc.parts {
+		all = append(all, pt.found...)
+	}
+	return auditFindings(all, p, "prompt")
+}
+
+// policy combines the tenant's policy with the vendor contract's: per type,
+// the stronger action.
+func (g *Guardrails) policy(tenant, vendor string) (guard.Policy, bool) {
+	tp, tok := g.Tenant(tenant)
+	vp, vok := g.Vendor[vendor]
+	switch {
+	case !tok && !vok:
+		return guard.Policy{}, false
+	case !vok:
+		return tp, true
+	case !tok:
+		return vp, true
+	}
+	p := guard.Policy{Name: tp.Name + "+" + vp.Name, Default: stronger(tp.Default, vp.Default), Actions: map[guard.Type]guard.Action{}}
+	for t, a := range tp.Actions {
+		p.Actions[t] = a
+	}
+	for t, a := range vp.Actions {
+		p.Actions[t] = stronger(p.Actions[t], a)
+	}
+	return p, true
+}
+
+func stronger(a, b guard.Action) guard.Action {
+	rank := map[guard.Action]int{"": 0, guard.ActionAllow: 0, guard.ActionFlag: 1, guard.ActionRedact: 2, guard.ActionBlock: 3}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
+}
+
+// promptVerdict applies the policy for one target to the prompt's findings.
+// It returns the request to send (redacted when needed; the original when
+// nothing changes), the findings for the audit, the header value, and a
+// refusal when the policy blocks.
+func (g *Guardrails) promptVerdict(req *llm.Request, sc scanned, tenant, vendor string) (*llm.Request, []Finding, string, error) {
+	p, ok := g.policy(tenant, vendor)
+	if !ok || len(sc.parts) == 0 {
+		return req, sc.findings(guard.Policy{}), "", nil
+	}
+	var all []guard.Finding
+	for _, pt := range sc.parts {
+		all = append(all, pt.found...)
+	}
+	v := guard.Decide(all, p)
+	findings := sc.findings(p)
+	header := headerNote(v)
+	if v.Action == guard.ActionBlock {
+		return nil, findings, header, &switchboard.Error{Code: switchboard.EFORBIDDEN,
+			Message: "the request was blocked by acceptable-use rule " + strings.Join(v.Rules, ", ") +
+				"; remove the content the rule names, or ask your agency's administrator about its policy"}
+	}
+	if len(v.Redact) == 0 {
+		return req, findings, header, nil
+	}
+	out := cloneForRedaction(req)
+	for _, pt := range sc.parts {
+		var red []guard.Finding
+		for _, f := range pt.found {
+			if p.ActionFor(f.Type) == guard.ActionRedact {
+				red = append(red, f)
+			}
+		}
+		if len(red) == 0 {
+			continue
+		}
+		if pt.msg < 0 {
+			out.System[pt.idx] = guard.Redact(out.System[pt.idx], red)
+			continue
+		}
+		pp := &out.Messages[pt.msg].Parts[pt.idx]
+		if pp.Kind == llm.PartToolResult {
+			tr := *pp.ToolResult
+			tr.Content = guard.Redact(tr.Content, red)
+			pp.ToolResult = &tr
+		} else {
+			pp.Text = guard.Redact(pp.Text, red)
+		}
+	}
+	return out, findings, header, nil
+}
+
+// cloneForRedaction copies what redaction rewrites (system strings, the
+// messages and their parts), sharing everything else.
+func cloneForRedaction(req *llm.Request) *llm.Request {
+	out := *req
+	out.System = append([]string(nil), req.System...)
+	out.Messages = make([]llm.Message, len(req.Messages))
+	for i, m := range req.Messages {
+		out.Messages[i] = llm.Message{Role: m.Role, Parts: append([]llm.Part(nil), m.Parts...)}
+	}
+	return &out
+}
+
+// auditFindings counts findings per type and rule, with the action taken.
+func auditFindings(fs []guard.Finding, p guard.Policy, direction string) []Finding {
+	type key struct{ t, r string }
+	counts := map[key]int{}
+	var order []key
+	for _, f := range fs {
+		k := key{string(f.Type), f.Rule}
+		if counts[k] == 0 {
+			order = append(order, k)
+		}
+		counts[k]++
+	}
+	out := make([]Finding, 0, len(order))
+	for _, k := range order {
+		out = append(out, Finding{Type: k.t, Rule: k.r, Count: counts[k], Action: string(p.ActionFor(guard.Type(k.t))), Direction: direction})
+	}
+	return out
+}
+
+// headerNote renders a verdict for the Switchboard-Guardrail header:
+// "redacted: PHONE_NUMBER=1, US_SSN=1"; empty when the policy allowed all.
+func headerNote(v guard.Verdict) string {
+	if v.Action == guard.ActionAllow {
+		return ""
+	}
+	word := map[guard.Action]string{guard.ActionFlag: "flagged", guard.ActionRedact: "redacted", guard.ActionBlock: "blocked"}[v.Action]
+	types := make([]string, 0, len(v.Counts))
+	for t := range v.Counts {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	var b strings.Builder
+	b.WriteString(word + ": ")
+	for i, t := range types {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(t + "=" + strconv.Itoa(v.Counts[t]))
+	}
+	return b.String()
+}
+
+// answerGuard redacts an answer, whole or streamed, with the policy for
+// the tenant and the served vendor.
+type answerGuard struct {
+	g        *Guardrails
+	p        guard.Policy
+	scanner  *guard.Scanner
+	blocks   map[int]*guard.StreamRedactor
+	findings []guard.Finding
+}
+
+// newAnswerGuard returns nil when answers need no redaction for this
+// tenant and vendor.
+func (g *Guardrails) newAnswerGuard(tenant, vendor string) *answerGuard {
+	if g == nil || !g.Output {
+		return nil
+	}
+	p, ok := g.policy(tenant, vendor)
+	if !ok {
+		return nil
+	}
+	s, err := g.redactor(p)
+	if err != nil || s == nil {
+		return nil // the policy redacts nothing in answers
+	}
+	return &answerGuard{g: g, p: p, scanner: s, blocks: map[int]*guard.StreamRedactor{}}
+}
+
+// redactWhole redacts the text parts of a complete answer in place.
+func (a *answerGuard) redactWhole(r *llm.Response) {
+	for i := range r.Content {
+		if r.Content[i].Kind != llm.PartText {
+			continue
+		}
+		fs := a.scanner.Scan(r.Content[i].Text)
+		a.findings = append(a.findings, fs...)
+		var red []guard.Finding
+		for _, f := range fs {
+			if act := a.p.ActionFor(f.Type); act == guard.ActionRedact || act == guard.ActionBlock {
+				red = append(red, f)
+			}
+		}
+		r.Content[i].Text = guard.Redact(r.Content[i].Text, red)
+	}
+}
+
+// filter passes a streamed event through the redactor of its block: text
+// is held back until it is safe, and released redacted. It returns the
+// events to emit in place of ev.
+func (a *answerGuard) filter(ev llm.Event, emit func(llm.Event)) {
+	switch ev.Type {
+	case llm.EventBlockStart:
+		if ev.Kind == llm.BlockText {
+			a.blocks[ev.Index] = guard.NewStreamRedactor(a.scanner, a.g.HoldBack)
+		}
+	case llm.EventBlockDelta:
+		if r := a.blocks[ev.Index]; r != nil {
+			safe, fs := r.Write(ev.Text)
+			a.findings = append(a.findings, fs...)
+			if safe != "" {
+				ev.Text = safe
+				emit(ev)
+			}
+			return
+		}
+	case llm.EventBlockStop:
+		if r := a.blocks[ev.Index]; r != nil {
+			safe, fs := r.Flush()
+			a.findings = append(a.findings, fs...)
+			if safe != "" {
+				emit(llm.Event{Type: llm.EventBlockDelta, Index: ev.Index, Text: safe})
+			}
+			delete(a.blocks, ev.Index)
+		}
+	}
+	emit(ev)
+}
+
+// auditFindings returns the answer's findings for the audit trail.
+func (a *answerGuard) auditFindings() []Finding {
+	return auditFindings(a.findings, a.p, "answer")
+}
