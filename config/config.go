@@ -70,6 +70,11 @@ type Gateway struct {
 	Retries *int `yaml:"retries"`
 	// RetryBackoff is the first backoff, doubled each retry (default 200ms).
 	RetryBackoff Duration `yaml:"retry_backoff"`
+	// StoreOutage is what a node does while its state store is unreachable:
+	// static (default) keeps serving from the last snapshot and says so in
+	// its metrics; closed refuses requests until the store is back. Either
+	// way /readyz fails meanwhile.
+	StoreOutage string `yaml:"store_outage"`
 }
 
 // TimeoutSpec are upstream timeouts; zero means the default.

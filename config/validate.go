@@ -57,6 +57,13 @@ func (c *Config) Validate() error {
 		add("gateway.retries", "must be between 0 and 10")
 	}
 	setDefault(&c.Gateway.RetryBackoff, 200*time.Millisecond)
+	switch c.Gateway.StoreOutage {
+	case "":
+		c.Gateway.StoreOutage = "static"
+	case "static", "closed":
+	default:
+		add("gateway.store_outage", "%q: say static (serve from the last snapshot) or closed (refuse)", c.Gateway.StoreOutage)
+	}
 	setDefault(&c.Gateway.Timeouts.Connect, 10*time.Second)
 	setDefault(&c.Gateway.Timeouts.FirstByte, 60*time.Second)
 	setDefault(&c.Gateway.Timeouts.Idle, 60*time.Second)

@@ -39,6 +39,10 @@ type Options struct {
 	// SecureCookies marks web session cookies Secure (TLS terminated in
 	// front of the gateway).
 	SecureCookies bool
+	// SyncInterval is how often the node compares its snapshot's version
+	// with the store's (default 1s); on Postgres, notifications usually
+	// bring a change sooner.
+	SyncInterval time.Duration
 }
 
 // Gateway is a configured, running gateway.
@@ -48,6 +52,8 @@ type Gateway struct {
 	audit   *audit.Log
 	admin   *admin.Service
 	web     *web.Server
+	sm      *syncMetrics
+	stop    context.CancelFunc
 	proxy   *proxy.Handler
 	reg     *prometheus.Registry
 	mux     *http.ServeMux
@@ -168,6 +174,16 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Gateway, error
 		mux.Handle(p, g.web)
 	}
 	g.mux = mux
+	g.sm = newSyncMetrics(g.reg)
+	g.sm.storeUp.Set(1)
+	g.sm.version.Set(float64(g.Version()))
+	wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	g.stop = stop
+	interval := opts.SyncInterval
+	if interval <= 0 {
+		interval = time.Second
+	}
+	go g.watch(wctx, interval)
 	return g, nil
 }
 
@@ -238,6 +254,9 @@ func (g *Gateway) ready(w http.ResponseWriter, r *http.Request) {
 // the store. Call it after the HTTP server has drained.
 func (g *Gateway) Close() error {
 	var err error
+	if g.stop != nil {
+		g.stop()
+	}
 	if g.audit != nil {
 		err = g.audit.Close()
 	}

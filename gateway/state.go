@@ -331,5 +331,8 @@ func (g *Gateway) refresh(ctx context.Context) error {
 	}
 	g.proxy.Swap(&proxy.Snapshot{Catalog: built.Catalog, Vendors: g.cfg.Vendors, Keys: keys, Router: policyRouter{built.Snapshot}, Guard: gr})
 	g.version = st.Version
+	if g.sm != nil {
+		g.sm.version.Set(float64(st.Version))
+	}
 	return nil
 }

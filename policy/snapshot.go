@@ -8,7 +8,6 @@ package policy
 import (
 	"math"
 	"sort"
-	"strconv"
 	"time"
 
 	switchboard "github.com/switchboard-gov/switchboard"
@@ -306,4 +305,3 @@ func cloneDirectives(ds []switchboard.Directive) []switchboard.Directive {
 	return out
 }
 
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -124,7 +124,10 @@ func (c *Client) Do(ctx context.Context, call Call) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	cctx, cancel := ctx, context.CancelFunc(func() {})
+	var (
+		cctx   context.Context
+		cancel context.CancelFunc
+	)
 	if c.timeouts.Total > 0 {
 		cctx, cancel = context.WithTimeout(ctx, c.timeouts.Total)
 	} else {

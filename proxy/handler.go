@@ -107,7 +107,13 @@ type Handler struct {
 	opts Options
 	snap atomic.Pointer[Snapshot]
 	mux  *http.ServeMux
+	// down, when set, refuses every request (fail-closed during a store
+	// outage).
+	down atomic.Pointer[switchboard.Error]
 }
+
+// SetUnavailable refuses every request with e until called with nil.
+func (h *Handler) SetUnavailable(e *switchboard.Error) { h.down.Store(e) }
 
 // New returns a Handler serving s until Swap replaces it.
 func New(opts Options, s *Snapshot) *Handler {
@@ -121,7 +127,9 @@ func New(opts Options, s *Snapshot) *Handler {
 		opts.MaxBodyBytes = 32 << 20
 	}
 	h := &Handler{opts: opts}
-	h.snap.Store(s)
+	if s != nil {
+		h.snap.Store(s)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/v1/chat/completions", h.serveProtocol(protocol.OpenAI))
 	mux.HandleFunc("/v1/messages", h.serveProtocol(protocol.Anthropic))
@@ -218,6 +226,9 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, codec protocol.
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		return &switchboard.Error{Code: switchboard.EMETHOD, Message: "use POST for " + r.URL.Path}
+	}
+	if e := h.down.Load(); e != nil {
+		return e
 	}
 	snap := h.snap.Load()
 	p, err := authenticate(snap, r, codec.Name())
