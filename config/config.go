@@ -16,6 +16,7 @@ import (
 
 	switchboard "github.com/switchboard-gov/switchboard"
 	"github.com/switchboard-gov/switchboard/guard"
+	"github.com/switchboard-gov/switchboard/oidc"
 )
 
 // Config is the whole configuration file.
@@ -52,6 +53,9 @@ type Config struct {
 	Guardrails GuardSpec `yaml:"guardrails"`
 	// Audit configures the tamper-evident audit trail.
 	Audit AuditSpec `yaml:"audit"`
+	// SSO signs people in to StateChat and the console through the
+	// agency's OpenID Connect provider (PIV/CAC sits behind it).
+	SSO *oidc.Config `yaml:"sso"`
 
 	// lines maps a dotted path to its line in the file, for problems found
 	// after decoding.

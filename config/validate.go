@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"net"
 	"net/url"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	switchboard "github.com/switchboard-gov/switchboard"
 	"github.com/switchboard-gov/switchboard/guard"
+	"github.com/switchboard-gov/switchboard/oidc"
 	"github.com/switchboard-gov/switchboard/policy"
 	"github.com/switchboard-gov/switchboard/protocol"
 	"github.com/switchboard-gov/switchboard/route"
@@ -190,6 +192,20 @@ func (c *Config) Validate() error {
 		}
 	}
 	ps = append(ps, c.validateGuardrails()...)
+	if c.SSO != nil {
+		err := c.SSO.Validate()
+		if err == nil {
+			err = c.SSO.CheckTenants(func(id string) bool { _, ok := c.Tenants[id]; return ok })
+		}
+		var ops oidc.Problems
+		if errors.As(err, &ops) {
+			for _, p := range ops {
+				ps = append(ps, c.problem("sso."+p.Field, "%s", p.Message))
+			}
+		} else if err != nil {
+			ps = append(ps, c.problem("sso", "%v", err))
+		}
+	}
 	if len(ps) == 0 {
 		ps = append(ps, c.validatePolicy()...)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/switchboard-gov/switchboard/admin"
 	"github.com/switchboard-gov/switchboard/audit"
 	"github.com/switchboard-gov/switchboard/config"
+	"github.com/switchboard-gov/switchboard/oidc"
 	"github.com/switchboard-gov/switchboard/protocol"
 	"github.com/switchboard-gov/switchboard/protocol/anthropic"
 	"github.com/switchboard-gov/switchboard/protocol/gemini"
@@ -153,7 +154,22 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Gateway, error
 		g.Close()
 		return nil, err
 	}
+	var sso *web.SSO
+	if cfg.SSO != nil {
+		// The provider's clock is real time even under --at: ID tokens
+		// expire in the real world.
+		rp, err := oidc.New(*cfg.SSO, oidc.Options{})
+		if err != nil {
+			g.Close()
+			return nil, err
+		}
+		if err := rp.Discover(ctx); err != nil {
+			opts.Logger.Warn("single sign-on: the identity provider is not reachable yet; sign-in retries discovery", "err", err)
+		}
+		sso = &web.SSO{RP: rp, AsCaller: switchboard.WithPrincipal}
+	}
 	g.web, err = web.New(ctx, web.Options{
+		SSO:          sso,
 		Gateway:      g.proxy,
 		Admin:        mux,
 		Authenticate: g.keyPrincipal,

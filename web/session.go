@@ -30,7 +30,8 @@ type Session struct {
 	// Key is the gateway key the user signed in with. It never leaves the
 	// server: StateChat and the console attach it to their in-process
 	// calls. A store that persists sessions must encrypt it at rest (with
-	// single sign-on it is replaced by a per-user credential).
+	// single sign-on it is empty: those calls carry Principal instead,
+	// see SSO.AsCaller).
 	Key string
 	// CSRF is the token every state-changing request must echo (header
 	// X-CSRF-Token, or form field csrf).
@@ -102,6 +103,9 @@ func (s *Server) cookie(r *http.Request, name, value, path string, maxAge int) *
 
 // session returns the request's live session, or nil.
 func (s *Server) session(r *http.Request) *Session {
+	if sess, ok := r.Context().Value(sessionCtxKey{}).(*Session); ok {
+		return sess
+	}
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
 		return nil
@@ -194,7 +198,7 @@ func (s *Server) renderSignin(w http.ResponseWriter, r *http.Request, status int
 	tok := randomToken()
 	http.SetCookie(w, s.cookie(r, signinCookie, tok, "/signin", 600))
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, status, "signin", map[string]any{"CSRF": tok, "Problem": problem, "Next": safeNext(r.FormValue("next"))})
+	s.render(w, status, "signin", map[string]any{"CSRF": tok, "Problem": problem, "Next": safeNext(r.FormValue("next")), "SSO": s.opts.SSO != nil})
 }
 
 // safeNext keeps a post-sign-in redirect on this site.

@@ -61,6 +61,10 @@ type Options struct {
 	// SecureCookies marks cookies Secure even when the request did not
 	// arrive over TLS (TLS terminated by a proxy in front).
 	SecureCookies bool
+	// SSO turns on single sign-on through an agency's OpenID Provider
+	// (/sso/login, /sso/callback and a button on the sign-in page); nil:
+	// sign-in with a key only.
+	SSO *SSO
 	// SessionTTL is how long a sign-in lasts (default 12h).
 	SessionTTL time.Duration
 	// MaxMessageChars bounds one chat message (default 32,000 characters).
@@ -85,6 +89,9 @@ type Server struct {
 func New(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Gateway == nil || opts.Authenticate == nil || opts.Conversations == nil {
 		return nil, switchboard.Errorf(switchboard.EINVALID, "web: Options.Gateway, Authenticate and Conversations are required")
+	}
+	if opts.SSO != nil && (opts.SSO.RP == nil || opts.SSO.AsCaller == nil) {
+		return nil, switchboard.Errorf(switchboard.EINVALID, "web: Options.SSO needs RP and AsCaller")
 	}
 	if opts.Sessions == nil {
 		opts.Sessions = NewMemorySessions()
@@ -119,11 +126,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	if s.opts.SSO != nil {
+		r = s.asCaller(r)
+	}
 	s.mux.ServeHTTP(w, r)
 }
 
 // Routes are the path patterns the gateway must send to the Server.
-var Routes = []string{"/{$}", "/signin", "/signout", "/c/", "/chat/", "/console", "/console/", "/static/"}
+var Routes = []string{"/{$}", "/signin", "/signout", "/c/", "/chat/", "/console", "/console/", "/static/", "/sso/"}
 
 func (s *Server) routes() {
 	m := http.NewServeMux()
@@ -134,6 +144,10 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /signin", s.signinPage)
 	m.HandleFunc("POST /signin", s.signin)
 	m.HandleFunc("POST /signout", s.signout)
+	if s.opts.SSO != nil {
+		m.HandleFunc("GET /sso/login", s.ssoLogin)
+		m.HandleFunc("GET /sso/callback", s.ssoCallback)
+	}
 
 	api := func(pattern string, f apiFunc) { m.HandleFunc(pattern, s.api(f)) }
 	api("GET /chat/api/models", s.apiModels)
