@@ -304,4 +304,3 @@ func cloneDirectives(ds []switchboard.Directive) []switchboard.Directive {
 	}
 	return out
 }
-
