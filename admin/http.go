@@ -21,9 +21,11 @@ const MaxBodyBytes = 1 << 20
 // Handler serves the admin JSON API under /admin/v1/. auth resolves the
 // caller's key (it returns an error, or a nil principal, when the key is
 // missing or unknown: 401). Platform admins may do everything; auditors
-// may read (GET) and run what-if, which changes nothing; every other role
-// is refused with 403. Errors are {"error":{"code","message","param"}}
-// with the status of the code.
+// may read (GET) and run what-if, which changes nothing; tenant admins may
+// also read, and change keys and tenants within their own subtree (the
+// rules are in keys.go); users and developers are refused with 403.
+// Errors are {"error":{"code","message","param"}} with the status of the
+// code.
 func Handler(svc *Service, auth func(r *http.Request) (*switchboard.Principal, error)) http.Handler {
 	h := &handler{svc: svc, auth: auth}
 	mux := http.NewServeMux()
@@ -55,10 +57,13 @@ func Handler(svc *Service, auth func(r *http.Request) (*switchboard.Principal, e
 	route("/admin/v1/aliases", map[string]handlerFunc{"GET": h.listAliases})
 	route("/admin/v1/aliases/{name...}", map[string]handlerFunc{"GET": h.showAlias, "PUT": h.putAlias, "DELETE": h.deleteAlias})
 	route("/admin/v1/changes", map[string]handlerFunc{"GET": h.listChanges})
+	route("/admin/v1/keys", map[string]handlerFunc{"GET": h.listKeys, "POST": h.createKey})
+	route("/admin/v1/keys/{id}", map[string]handlerFunc{"GET": h.showKey})
+	route("/admin/v1/keys/{id}/{action}", map[string]handlerFunc{"POST": h.keyAction})
 	mux.HandleFunc("/admin/v1/", func(w http.ResponseWriter, r *http.Request) {
 		h.serve(w, r, func(w http.ResponseWriter, r *http.Request, _ *switchboard.Principal) error {
 			return &switchboard.Error{Code: switchboard.ENOTFOUND, Message: "no admin endpoint " + r.URL.Path +
-				" (see /admin/v1/directives, /tenants, /models, /aliases, /changes, /whatif)"}
+				" (see /admin/v1/directives, /tenants, /models, /aliases, /keys, /changes, /whatif)"}
 		})
 	})
 	return mux
@@ -89,23 +94,37 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, f handlerFunc) {
 		writeError(w, e)
 		return
 	}
-	readOnly := r.Method == http.MethodGet || r.URL.Path == "/admin/v1/whatif"
-	switch {
-	case p.Role == switchboard.RolePlatformAdmin:
-	case p.Role == switchboard.RoleAuditor && readOnly:
-	case p.Role == switchboard.RoleAuditor:
-		writeError(w, &switchboard.Error{Code: switchboard.EFORBIDDEN,
-			Message: "auditors may read the admin API but not change it; " + r.Method + " " + r.URL.Path + " needs a key with role admin"})
-		return
-	default:
-		writeError(w, &switchboard.Error{Code: switchboard.EFORBIDDEN,
-			Message: "the admin API needs a key with role admin (or auditor, to read); this key (" + actor(p) + ") has role " + quoteRole(p.Role)})
+	if err := authorize(p, r); err != nil {
+		writeError(w, err)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 	if err := f(w, r, p); err != nil {
 		writeError(w, err)
 	}
+}
+
+// authorize checks p's role against the class of the request: reads
+// (GET, and what-if, which changes nothing) and writes. A tenant admin's
+// write is let through only to the key and tenant endpoints, whose
+// service methods check its subtree.
+func authorize(p *switchboard.Principal, r *http.Request) error {
+	readOnly := r.Method == http.MethodGet || r.URL.Path == "/admin/v1/whatif"
+	switch p.Role {
+	case switchboard.RolePlatformAdmin:
+		return nil
+	case switchboard.RoleAuditor:
+		if readOnly {
+			return nil
+		}
+		return forbidden("auditors may read the admin API but not change it; " + r.Method + " " + r.URL.Path + " needs a key with role admin")
+	case switchboard.RoleTenantAdmin:
+		if readOnly || strings.HasPrefix(r.URL.Path, "/admin/v1/keys") || strings.HasPrefix(r.URL.Path, "/admin/v1/tenants/") {
+			return nil
+		}
+		return forbidden("tenant admins may change only keys and tenants within their own subtree; " + r.Method + " " + r.URL.Path + " needs a key with role admin")
+	}
+	return forbidden("the admin API needs a key with role admin, tenant-admin or auditor (to read); this key (" + actor(p) + ") has role " + quoteRole(p.Role))
 }
 
 func writeError(w http.ResponseWriter, err error) {

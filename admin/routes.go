@@ -163,8 +163,11 @@ func (h *handler) whatIf(w http.ResponseWriter, r *http.Request, _ *switchboard.
 	return nil
 }
 
-func (h *handler) listTenants(w http.ResponseWriter, r *http.Request, _ *switchboard.Principal) error {
+func (h *handler) listTenants(w http.ResponseWriter, r *http.Request, p *switchboard.Principal) error {
 	ts, err := h.svc.Tenants(r.Context())
+	if err == nil {
+		ts, err = visibleTenants(p, ts)
+	}
 	if err != nil {
 		return err
 	}
@@ -172,8 +175,11 @@ func (h *handler) listTenants(w http.ResponseWriter, r *http.Request, _ *switchb
 	return nil
 }
 
-func (h *handler) showTenant(w http.ResponseWriter, r *http.Request, _ *switchboard.Principal) error {
+func (h *handler) showTenant(w http.ResponseWriter, r *http.Request, p *switchboard.Principal) error {
 	ts, err := h.svc.Tenants(r.Context())
+	if err == nil {
+		ts, err = visibleTenants(p, ts)
+	}
 	if err != nil {
 		return err
 	}
@@ -192,7 +198,7 @@ func (h *handler) putTenant(w http.ResponseWriter, r *http.Request, p *switchboa
 	if err := decode(r, &body, false); err != nil {
 		return err
 	}
-	ch, err := h.svc.PutTenant(r.Context(), p, switchboard.Tenant{ID: r.PathValue("id"), Name: body.Name, Parent: body.Parent}, body.Reason)
+	ch, err := h.svc.PutTenantScoped(r.Context(), p, switchboard.Tenant{ID: r.PathValue("id"), Name: body.Name, Parent: body.Parent}, body.Reason)
 	if err != nil {
 		return err
 	}
@@ -205,7 +211,7 @@ func (h *handler) deleteTenant(w http.ResponseWriter, r *http.Request, p *switch
 	if err != nil {
 		return err
 	}
-	ch, err := h.svc.DeleteTenant(r.Context(), p, r.PathValue("id"), reason)
+	ch, err := h.svc.DeleteTenantScoped(r.Context(), p, r.PathValue("id"), reason)
 	if err != nil {
 		return err
 	}
@@ -317,7 +323,7 @@ func (h *handler) deleteAlias(w http.ResponseWriter, r *http.Request, p *switchb
 
 // listChanges serves the change log, filtered by the query parameters
 // kind, object, after (a seq) and limit.
-func (h *handler) listChanges(w http.ResponseWriter, r *http.Request, _ *switchboard.Principal) error {
+func (h *handler) listChanges(w http.ResponseWriter, r *http.Request, p *switchboard.Principal) error {
 	qv := r.URL.Query()
 	f := switchboard.ChangeFilter{Kind: qv.Get("kind"), ObjectID: qv.Get("object")}
 	if v := qv.Get("after"); v != "" {
@@ -335,11 +341,14 @@ func (h *handler) listChanges(w http.ResponseWriter, r *http.Request, _ *switchb
 		f.Limit = n
 	}
 	switch f.Kind {
-	case "", switchboard.KindDirective, switchboard.KindTenant, switchboard.KindModel, switchboard.KindAlias:
+	case "", switchboard.KindDirective, switchboard.KindTenant, switchboard.KindModel, switchboard.KindAlias, switchboard.KindKey:
 	default:
-		return &switchboard.Error{Code: switchboard.EINVALID, Param: "kind", Message: "kind: " + q(f.Kind) + " is not directive, tenant, model or alias"}
+		return &switchboard.Error{Code: switchboard.EINVALID, Param: "kind", Message: "kind: " + q(f.Kind) + " is not directive, tenant, model, alias or key"}
 	}
 	cs, err := h.svc.Changes(r.Context(), f)
+	if err == nil {
+		cs, err = h.svc.visibleChanges(r.Context(), p, cs)
+	}
 	if err != nil {
 		return err
 	}

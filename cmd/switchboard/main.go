@@ -25,6 +25,7 @@ Usage:
   switchboard directive list|show|create|issue|stay|unstay|rescind|waive|whatif …
   switchboard tenant list|put|delete …
   switchboard model list|put|delete|alias-put|alias-delete …
+  switchboard key create|list|show|rotate|revoke|changes …
   switchboard version
 
 Run "switchboard COMMAND -h" for a command's flags.
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return tenantCmd(ctx, args[1:], stdout, stderr)
 	case "model":
 		return modelCmd(ctx, args[1:], stdout, stderr)
+	case "key":
+		return keyCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "switchboard", switchboard.Version)
 		return nil
