@@ -1,5 +1,7 @@
 package switchboard
 
+import "time"
+
 // Provider is an upstream endpoint: a vendor's API, a cloud host, or an
 // on-premises OpenAI-compatible server.
 type Provider struct {
@@ -75,4 +77,9 @@ type Principal struct {
 	Name   string
 	Tenant string
 	Role   string
+	// Expires, when set, is when the key stops working (checked on every
+	// request, so an expiry between snapshots still takes effect).
+	Expires time.Time
+	// Models, when set, are the only models and aliases the key may use.
+	Models []string
 }

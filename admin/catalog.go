@@ -76,6 +76,17 @@ func (s *Service) DeleteTenant(ctx context.Context, p *switchboard.Principal, id
 				refs = append(refs, "key "+q(actor(&k)))
 			}
 		}
+		if ks, ok := s.Store.(switchboard.KeyStore); ok {
+			managed, err := ks.Keys(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for _, k := range managed {
+				if k.Tenant == id && k.RevokedAt.IsZero() {
+					refs = append(refs, "managed key "+q(k.ID+" ("+k.Name+")"))
+				}
+			}
+		}
 		if len(refs) > 0 {
 			return nil, conflict("id", "tenant "+q(id)+" is still referenced by "+strings.Join(refs, ", ")+"; change those first")
 		}

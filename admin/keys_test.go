@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -275,7 +276,7 @@ func TestKeyLifecycle(t *testing.T) {
 		return out
 	}
 	e, ok := entries()[switchboard.HashKey(k.Secret)]
-	if !ok || e.Principal != (switchboard.Principal{KeyID: k.Key.ID, Name: "underwriting", Tenant: "fhfa/fannie-mae", Role: "developer"}) || !e.Expires.Equal(exp) || e.Models[0] != "gpt-4.1" {
+	if !ok || !reflect.DeepEqual(e.Principal, switchboard.Principal{KeyID: k.Key.ID, Name: "underwriting", Tenant: "fhfa/fannie-mae", Role: "developer"}) || !e.Expires.Equal(exp) || e.Models[0] != "gpt-4.1" {
 		t.Fatalf("entry = %+v, %v", e, ok)
 	}
 

@@ -16,6 +16,7 @@ import (
 
 	switchboard "github.com/switchboard-gov/switchboard"
 	"github.com/switchboard-gov/switchboard/guard"
+	"github.com/switchboard-gov/switchboard/limits"
 	"github.com/switchboard-gov/switchboard/oidc"
 )
 
@@ -26,8 +27,12 @@ type Config struct {
 	// Store is "sqlite:PATH" (default sqlite:./data/switchboard.db) or a
 	// postgres:// URL.
 	Store string `yaml:"store"`
-	// Redis is an optional redis:// URL for shared limits.
+	// Redis is an optional redis:// URL for limits and budgets shared by
+	// every node; without it each node keeps its own.
 	Redis string `yaml:"redis"`
+	// RedisPrefix starts every Redis key the gateway writes (default
+	// "switchboard:{limits}:"); nodes that share limits share it.
+	RedisPrefix string `yaml:"redis_prefix"`
 	// Gateway holds request limits, timeouts and retries.
 	Gateway Gateway `yaml:"gateway"`
 	// Providers are the upstream endpoints, by name.
@@ -53,6 +58,10 @@ type Config struct {
 	Guardrails GuardSpec `yaml:"guardrails"`
 	// Audit configures the tamper-evident audit trail.
 	Audit AuditSpec `yaml:"audit"`
+	// Limits are rate limits per key and tenant, and tenant budgets.
+	Limits limits.Config `yaml:"limits"`
+	// Prices is the price table, in USD per million tokens, by model id.
+	Prices limits.Prices `yaml:"prices"`
 	// SSO signs people in to StateChat and the console through the
 	// agency's OpenID Connect provider (PIV/CAC sits behind it).
 	SSO *oidc.Config `yaml:"sso"`

@@ -192,6 +192,13 @@ func (c *Config) Validate() error {
 		}
 	}
 	ps = append(ps, c.validateGuardrails()...)
+	for _, err := range []error{c.Limits.Validate(), c.Prices.Validate(),
+		c.Limits.CheckTenants(func(id string) bool { _, ok := c.Tenants[id]; return ok })} {
+		if err != nil {
+			e := switchboard.AsError(err)
+			ps = append(ps, c.problem(e.Param, "%s", e.Message))
+		}
+	}
 	if c.SSO != nil {
 		err := c.SSO.Validate()
 		if err == nil {

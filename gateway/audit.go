@@ -110,5 +110,24 @@ func (s auditedStore) DeleteAlias(ctx context.Context, name string, ch switchboa
 	return s.record(ctx, c, err)
 }
 
+// Keys and Key read managed keys; CreateKey and UpdateKey are audited
+// like every other write. The store must keep keys (SQLite and Postgres do).
+func (s auditedStore) Keys(ctx context.Context) ([]switchboard.Key, error) {
+	return s.Store.(switchboard.KeyStore).Keys(ctx)
+}
+func (s auditedStore) Key(ctx context.Context, id string) (*switchboard.Key, error) {
+	return s.Store.(switchboard.KeyStore).Key(ctx, id)
+}
+func (s auditedStore) CreateKey(ctx context.Context, k *switchboard.Key, ch switchboard.Change) (switchboard.Change, error) {
+	c, err := s.Store.(switchboard.KeyStore).CreateKey(ctx, k, ch)
+	return s.record(ctx, c, err)
+}
+func (s auditedStore) UpdateKey(ctx context.Context, k *switchboard.Key, ch switchboard.Change) (switchboard.Change, error) {
+	c, err := s.Store.(switchboard.KeyStore).UpdateKey(ctx, k, ch)
+	return s.record(ctx, c, err)
+}
+
+var _ switchboard.KeyStore = auditedStore{}
+
 // Close is the underlying store's; the gateway closes the audit log first.
 func (s auditedStore) Close() error { return s.Store.Close() }

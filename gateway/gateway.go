@@ -54,6 +54,7 @@ type Gateway struct {
 	admin   *admin.Service
 	web     *web.Server
 	sm      *syncMetrics
+	limiter limiter
 	stop    context.CancelFunc
 	proxy   *proxy.Handler
 	reg     *prometheus.Registry
@@ -93,6 +94,11 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Gateway, error
 		return nil, err
 	}
 	g.audit = alog
+	if g.limiter, err = openLimiter(ctx, cfg); err != nil {
+		alog.Close()
+		st.Close()
+		return nil, err
+	}
 	// Every write to managed state also leaves an audit record.
 	g.store = auditedStore{Store: st, log: alog}
 	tm := cfg.Gateway.Timeouts
@@ -109,6 +115,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Gateway, error
 		Logger:       opts.Logger,
 		Now:          opts.Now,
 		Recorder:     alog,
+		Limiter:      g.limiter,
 		Capture:      alog.Captures,
 		// Tenant system prompts are kept by the web console (cached; no
 		// database read per request).

@@ -325,11 +325,32 @@ func (g *Gateway) refresh(ctx context.Context) error {
 		h := switchboard.HashKey(k.Key)
 		keys[h] = switchboard.Principal{KeyID: h.KeyID(), Name: k.Name, Tenant: k.Tenant, Role: k.Role}
 	}
+	// Managed keys (admin API, switchboard key) join the file's; a key in
+	// the file wins a clash. Revoked and expired keys are left out.
+	if ks, ok := g.store.(switchboard.KeyStore); ok {
+		managed, err := ks.Keys(ctx)
+		if err != nil {
+			return err
+		}
+		for _, e := range switchboard.KeyEntries(managed, built.Tree, g.opts.Now()) {
+			if _, taken := keys[e.Hash]; !taken {
+				p := e.Principal
+				p.Expires, p.Models = e.Expires, e.Models
+				keys[e.Hash] = p
+			}
+		}
+	}
 	gr, err := guardrails(g.cfg, built.Tree, st.Directives)
 	if err != nil {
 		return err
 	}
-	g.proxy.Swap(&proxy.Snapshot{Catalog: built.Catalog, Vendors: g.cfg.Vendors, Keys: keys, Router: policyRouter{built.Snapshot}, Guard: gr})
+	if g.limiter != nil {
+		if err := g.limiter.SetConfig(g.cfg.Limits); err != nil {
+			return err
+		}
+	}
+	g.proxy.Swap(&proxy.Snapshot{Catalog: built.Catalog, Vendors: g.cfg.Vendors, Keys: keys, Tenants: built.Tree,
+		Router: policyRouter{built.Snapshot}, Guard: gr, Prices: g.cfg.Prices})
 	g.version = st.Version
 	if g.sm != nil {
 		g.sm.version.Set(float64(st.Version))

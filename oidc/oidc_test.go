@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -85,7 +86,7 @@ func TestSignIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := switchboard.Principal{KeyID: "sso:u-1001", Name: "Pat Diplomat", Tenant: "state/statechat", Role: "auditor"}
-	if id.Principal != want || id.Subject != "u-1001" {
+	if !reflect.DeepEqual(id.Principal, want) || id.Subject != "u-1001" {
 		t.Errorf("identity %+v; want %+v", id.Principal, want)
 	}
 	if got := p.Challenges(); len(got) != 1 || got[0] != "S256" {

@@ -20,6 +20,7 @@ import (
 
 	switchboard "github.com/switchboard-gov/switchboard"
 	"github.com/switchboard-gov/switchboard/guard"
+	"github.com/switchboard-gov/switchboard/limits"
 	"github.com/switchboard-gov/switchboard/llm"
 	"github.com/switchboard-gov/switchboard/protocol"
 	"github.com/switchboard-gov/switchboard/protocol/gemini"
@@ -58,6 +59,9 @@ type Options struct {
 	// SystemPrompt returns a tenant's standing instructions, prepended to
 	// every request from it; nil or "" adds nothing.
 	SystemPrompt func(tenant string) string
+	// Limiter admits requests against rate limits and budgets and settles
+	// their usage; nil limits nothing.
+	Limiter limits.Limiter
 	// Capture reports whether a tenant's content is captured in the audit
 	// trail (its policy is redacted or full), so the proxy keeps the prompt
 	// and the answer text for the Record only then.
@@ -100,7 +104,15 @@ type Record struct {
 	Prompt, Response string
 
 	committed bool
+	// The limits ticket to settle once usage is known.
+	ticket   limits.Ticket
+	admitted bool
+	prices   limits.Prices
 }
+
+// defaultOutputEstimate is the output reserved against a tokens-per-minute
+// limit when a request does not say its max_tokens; settlement corrects it.
+const defaultOutputEstimate = 1024
 
 // Handler serves the client endpoints.
 type Handler struct {
@@ -198,7 +210,22 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, codec protocol.C
 	if err := h.commit(r.Context(), rec); err != nil {
 		h.opts.Logger.Error("audit record not committed", "request_id", rec.ID, "err", err)
 	}
+	h.settle(r.Context(), rec)
 	h.observe(rec)
+}
+
+// settle records an admitted request's actual usage and spend against its
+// limits and budgets, exactly once, whether it succeeded or not (a failure
+// settles zero usage, releasing the reservation).
+func (h *Handler) settle(ctx context.Context, rec *Record) {
+	if !rec.admitted {
+		return
+	}
+	rec.admitted = false
+	cost := rec.prices.Cost(rec.ServedModel, rec.Usage)
+	if err := h.opts.Limiter.Settle(context.WithoutCancel(ctx), rec.ticket, rec.Usage, cost); err != nil {
+		h.opts.Logger.Error("usage not settled against limits", "request_id", rec.ID, "err", err)
+	}
 }
 
 // errAuditUnavailable answers a request whose audit record could not be
@@ -274,11 +301,33 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, codec protocol.
 	if router == nil {
 		router = CatalogRouter{Catalog: snap.Catalog}
 	}
+	if !switchboard.ScopeAllows(p.Models, hd.Model) {
+		return &switchboard.Error{Code: switchboard.EFORBIDDEN, Param: "model",
+			Message: "this API key may use only " + strings.Join(p.Models, ", ") + "; ask your administrator to widen its scope"}
+	}
 	rt, err := router.Route(p, hd.Model, sc.uses, h.opts.Now())
 	rec.Route = rt
 	setDirectiveHeaders(w.Header(), rt)
 	if err != nil {
 		return err
+	}
+	if h.opts.Limiter != nil {
+		est := len(body) / 4
+		if req != nil && req.MaxTokens != nil {
+			est += *req.MaxTokens
+		} else {
+			est += defaultOutputEstimate
+		}
+		var anc []string
+		if snap.Tenants != nil {
+			anc = snap.Tenants.Ancestors(p.Tenant)
+		}
+		tk, err := h.opts.Limiter.Admit(r.Context(), limits.Request{KeyID: p.KeyID, KeyName: p.Name, Tenant: p.Tenant,
+			Ancestors: anc, Model: hd.Model, EstimatedTokens: est, Now: h.opts.Now()})
+		if err != nil {
+			return err
+		}
+		rec.ticket, rec.admitted, rec.prices = tk, true, snap.Prices
 	}
 	x := &exchange{h: h, w: w, r: r, codec: codec, target: t, head: hd, req: req, body: body, rec: rec, snap: snap, route: rt,
 		scan: sc, modified: system != "", capture: capture}
@@ -338,6 +387,10 @@ func authenticate(s *Snapshot, r *http.Request, proto protocol.Name) (*switchboa
 	}
 	h := switchboard.HashKey(key)
 	if p, ok := s.Keys[h]; ok {
+		if !p.Expires.IsZero() && !time.Now().Before(p.Expires) {
+			return nil, &switchboard.Error{Code: switchboard.EUNAUTHORIZED, Param: "key",
+				Message: "this API key expired at " + p.Expires.UTC().Format(time.RFC3339) + "; ask your administrator for a new one"}
+		}
 		return &p, nil
 	}
 	return nil, &switchboard.Error{Code: switchboard.EUNAUTHORIZED, Param: "key",

@@ -29,6 +29,9 @@ func (h *Handler) visible(s *Snapshot, p *switchboard.Principal) []modelInfo {
 	names := router.Visible(p, h.opts.Now())
 	out := make([]modelInfo, 0, len(names))
 	for _, n := range names {
+		if !switchboard.ScopeAllows(p.Models, n) {
+			continue
+		}
 		mi := modelInfo{ID: n}
 		if a, ok := s.Catalog.Alias(n); ok {
 			mi.Alias, mi.Title = true, a.Title

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/limits"
 	"github.com/switchboard-gov/switchboard/route"
 )
 
@@ -20,6 +21,10 @@ type Snapshot struct {
 	Router Router
 	// Guard holds the acceptable-use checks; nil checks nothing.
 	Guard *Guardrails
+	// Tenants is the agency tree (limits and budgets count ancestors).
+	Tenants *switchboard.TenantTree
+	// Prices turn usage into spend, by served model.
+	Prices limits.Prices
 }
 
 // Router decides, for one caller asking for one model at one instant, which

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -196,7 +197,7 @@ func TestSSOSignIn(t *testing.T) {
 	}
 	p, auth := st.gateway.last()
 	want := switchboard.Principal{KeyID: "sso:u-77", Name: "Pat Diplomat", Tenant: "state/statechat", Role: switchboard.RoleUser}
-	if p != want || strings.TrimSpace(strings.TrimPrefix(auth, "Bearer")) != "" {
+	if !reflect.DeepEqual(p, want) || strings.TrimSpace(strings.TrimPrefix(auth, "Bearer")) != "" {
 		t.Errorf("the gateway was called as %+v with %q; want %+v and no key", p, auth, want)
 	}
 	// A user is not let into the console.
@@ -210,7 +211,7 @@ func TestSSOSignIn(t *testing.T) {
 	a := st.browser(t)
 	get(t, a, st.url+"/sso/login")
 	get(t, a, st.url+"/console/directives")
-	if p, _ := st.admin.last(); p != (switchboard.Principal{KeyID: "sso:u-1", Name: "ops@gsa.example", Tenant: "gsa", Role: switchboard.RolePlatformAdmin}) {
+	if p, _ := st.admin.last(); !reflect.DeepEqual(p, switchboard.Principal{KeyID: "sso:u-1", Name: "ops@gsa.example", Tenant: "gsa", Role: switchboard.RolePlatformAdmin}) {
 		t.Errorf("the admin API was called as %+v; want the GSA admin", p)
 	}
 }
