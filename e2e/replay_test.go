@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -233,5 +234,30 @@ func TestStayTakesEffectOnTheNextRequest(t *testing.T) {
 	}, []byte(`{"reason":"x"}`))
 	if resp.StatusCode != 403 {
 		t.Fatalf("a developer key changed a directive: %d", resp.StatusCode)
+	}
+}
+
+// TestWhatIfUsesRecordedTraffic: a draft directive is evaluated against the
+// traffic the audit trail recorded, and says so.
+func TestWhatIfUsesRecordedTraffic(t *testing.T) {
+	srv, clk := scenario(t)
+	clk.Set(time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC))
+	for i := 0; i < 3; i++ {
+		ask(t, srv.URL, "hhs", "gpt-4.1")
+	}
+	draft := `{"since":"2026-03-01T00:00:00Z","directive":{"id":"draft-openai-hhs","title":"Draft: cease OpenAI at HHS","kind":"agency-memo",
+		"issued_at":"2026-03-03T00:00:00Z","subject":{"vendor":"openai"},"action":"remove",
+		"scopes":[{"tenants":["hhs"],"effective_at":"2026-03-03T00:00:00Z","deadline":"2026-03-03T00:00:00Z"}]}}`
+	st, b := admin(t, srv.URL, "POST", "/admin/v1/whatif", draft)
+	var res struct {
+		Traffic string
+		Impacts []struct {
+			Tenant, Model, Before, After string
+			Count                        int
+		}
+	}
+	if st != 200 || json.Unmarshal([]byte(b), &res) != nil || res.Traffic != "recorded" || len(res.Impacts) != 1 ||
+		res.Impacts[0].Tenant != "hhs" || res.Impacts[0].Model != "gpt-4.1" || res.Impacts[0].Count != 3 || res.Impacts[0].After != "refuse" {
+		t.Fatalf("what-if: %d %s", st, b)
 	}
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // openAudit opens the audit trail on the same database as the state store.
-func openAudit(ctx context.Context, st switchboard.Store, cfg *config.Config, opts Options) (*audit.Log, error) {
+func openAudit(ctx context.Context, st switchboard.Store, cfg *config.Config, opts Options) (*audit.Log, *audit.Policy, error) {
 	var (
 		as      audit.Store
 		err     error
@@ -33,25 +33,26 @@ func openAudit(ctx context.Context, st switchboard.Store, cfg *config.Config, op
 			keyFile = filepath.Join("data", "audit-ed25519.key")
 		}
 	default:
-		return nil, fmt.Errorf("audit: no audit store for %T", st)
+		return nil, nil, fmt.Errorf("audit: no audit store for %T", st)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	signer, err := audit.LoadOrCreateKey(keyFile)
 	if err != nil {
-		return nil, fmt.Errorf("audit signing key %s: %w", keyFile, err)
+		return nil, nil, fmt.Errorf("audit signing key %s: %w", keyFile, err)
 	}
+	var retention *audit.Policy
 	if cfg.Audit.Retention.Kind != 0 {
-		var p audit.Policy
-		if err := cfg.Audit.Retention.Decode(&p); err != nil {
-			return nil, fmt.Errorf("audit.retention: %w", err)
+		retention = &audit.Policy{}
+		if err := cfg.Audit.Retention.Decode(retention); err != nil {
+			return nil, nil, fmt.Errorf("audit.retention: %w", err)
 		}
-		if err := p.Validate(); err != nil {
-			return nil, fmt.Errorf("audit.retention: %w", err)
+		if err := retention.Validate(); err != nil {
+			return nil, nil, fmt.Errorf("audit.retention: %w", err)
 		}
 	}
-	return audit.New(audit.Options{
+	l, err := audit.New(audit.Options{
 		Store:              as,
 		Signer:             signer,
 		Async:              cfg.Audit.Mode == "async",
@@ -61,6 +62,7 @@ func openAudit(ctx context.Context, st switchboard.Store, cfg *config.Config, op
 		Now:                opts.Now,
 		Logger:             opts.Logger,
 	})
+	return l, retention, err
 }
 
 // auditedStore records an audit record for every write to managed state,

@@ -55,13 +55,15 @@ type Gateway struct {
 	web     *web.Server
 	sm      *syncMetrics
 	limiter limiter
-	stop    context.CancelFunc
-	proxy   *proxy.Handler
-	reg     *prometheus.Registry
-	mux     *http.ServeMux
-	mu      sync.Mutex
-	cfg     *config.Config
-	version int64
+	// retention is the audit trail's schedule; nil keeps everything.
+	retention *audit.Policy
+	stop      context.CancelFunc
+	proxy     *proxy.Handler
+	reg       *prometheus.Registry
+	mux       *http.ServeMux
+	mu        sync.Mutex
+	cfg       *config.Config
+	version   int64
 }
 
 // Codecs returns the three protocol codecs.
@@ -88,12 +90,12 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Gateway, error
 	}
 	g.store = st
 	g.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	alog, err := openAudit(ctx, st, cfg, opts)
+	alog, retention, err := openAudit(ctx, st, cfg, opts)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	g.audit = alog
+	g.audit, g.retention = alog, retention
 	if g.limiter, err = openLimiter(ctx, cfg); err != nil {
 		alog.Close()
 		st.Close()
@@ -139,6 +141,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Gateway, error
 		Now:     opts.Now,
 		Static:  func() admin.StaticState { return g.static(g.Config()) },
 		Changed: g.refresh,
+		Traffic: g.traffic,
 	}
 
 	mux := http.NewServeMux()
@@ -207,6 +210,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Gateway, error
 		interval = time.Second
 	}
 	go g.watch(wctx, interval)
+	go g.retain(wctx, time.Hour)
 	return g, nil
 }
 
