@@ -126,6 +126,27 @@ type GuardSpec struct {
 	// HoldBack is the streamed-answer redaction window in bytes (default
 	// and minimum 256).
 	HoldBack int `yaml:"hold_back"`
+	// Classifier asks an external safety classifier (Llama Guard behind an
+	// OpenAI-compatible server, say) about every prompt.
+	Classifier *ClassifierSpec `yaml:"classifier"`
+}
+
+// ClassifierSpec configures the external safety classifier.
+type ClassifierSpec struct {
+	// Model is a catalog model: the classifier is reached through the
+	// gateway's own providers.
+	Model string `yaml:"model"`
+	// Mode is before (default: the classifier answers before routing, so
+	// its use categories steer directives) or parallel (beside the upstream
+	// call; nothing reaches the client until it answers).
+	Mode string `yaml:"mode"`
+	// Timeout bounds one classification (default 2s).
+	Timeout Duration `yaml:"timeout"`
+	// Failure is what happens when the classifier fails or times out:
+	// open (default: serve) or closed (refuse); Policies overrides it per
+	// guardrail policy name.
+	Failure  string            `yaml:"failure"`
+	Policies map[string]string `yaml:"policies"`
 }
 
 // AuditSpec configures the audit trail.

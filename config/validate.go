@@ -350,6 +350,28 @@ func (c *Config) validateGuardrails() Problems {
 			ps = append(ps, c.problem("guardrails.vendors."+v, "unknown policy %q%s", g.Vendors[v], known(g.Policies)))
 		}
 	}
+	if cl := g.Classifier; cl != nil {
+		if _, ok := c.Models[cl.Model]; !ok {
+			ps = append(ps, c.problem("guardrails.classifier.model", "unknown model %q: the classifier must be a catalog model", cl.Model))
+		}
+		switch cl.Mode {
+		case "", "before", "parallel":
+		default:
+			ps = append(ps, c.problem("guardrails.classifier.mode", "%q: say before or parallel", cl.Mode))
+		}
+		failure := func(path, v string) {
+			if v != "" && v != "open" && v != "closed" {
+				ps = append(ps, c.problem(path, "%q: say open or closed", v))
+			}
+		}
+		failure("guardrails.classifier.failure", cl.Failure)
+		for _, name := range sortedKeys(cl.Policies) {
+			if _, ok := g.Policies[name]; !ok {
+				ps = append(ps, c.problem("guardrails.classifier.policies."+name, "unknown policy %q", name))
+			}
+			failure("guardrails.classifier.policies."+name, cl.Policies[name])
+		}
+	}
 	if g.HoldBack != 0 && g.HoldBack < guard.MinHoldBack {
 		ps = append(ps, c.problem("guardrails.hold_back", "must be at least %d bytes", guard.MinHoldBack))
 	}

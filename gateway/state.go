@@ -340,7 +340,7 @@ func (g *Gateway) refresh(ctx context.Context) error {
 			}
 		}
 	}
-	gr, err := guardrails(g.cfg, built.Tree, st.Directives)
+	gr, err := guardrails(g.cfg, built.Tree, st.Directives, built.Catalog)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/tidwall/sjson"
 
 	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/guard"
 	"github.com/switchboard-gov/switchboard/llm"
 	"github.com/switchboard-gov/switchboard/protocol"
 	"github.com/switchboard-gov/switchboard/provider"
@@ -53,6 +54,38 @@ type exchange struct {
 	sent        *llm.Request
 	guardHeader string
 	answer      *answerGuard
+	// classified delivers a parallel classifier's verdict, once.
+	classified chan classification
+	verdict    *classification
+}
+
+// classification is a classifier's answer or failure.
+type classification struct {
+	found []guard.Finding
+	err   error
+}
+
+// awaitClassifier waits for a parallel classifier before the first byte
+// reaches the client, and refuses when the policy for t blocks what it
+// found (or it failed and the policy is fail-closed).
+func (x *exchange) awaitClassifier(t route.Target) error {
+	if x.classified == nil {
+		return nil
+	}
+	if x.verdict == nil {
+		select {
+		case v := <-x.classified:
+			x.verdict = &v
+		case <-x.r.Context().Done():
+			return &switchboard.Error{Code: switchboard.ETIMEOUT, Message: "the client went away", Cause: x.r.Context().Err()}
+		}
+		if x.verdict.err != nil {
+			x.h.opts.Logger.Warn("safety classifier failed", "request_id", x.rec.ID, "err", x.verdict.err)
+		}
+		x.scan.addClassifier(x.verdict.found)
+		x.rec.Findings = x.scan.findings(guard.Policy{})
+	}
+	return x.snap.Guard.classifierVerdict(x.snap.Guard.Classifier, x.verdict.found, x.verdict.err, x.rec.Principal.Tenant, t.Model.Vendor)
 }
 
 // run tries each target in order, retrying retryable failures with backoff,
@@ -295,6 +328,9 @@ func (x *exchange) whole(t route.Target, resp *provider.Response, pass bool) err
 	hd := x.w.Header()
 	x.setRouteHeaders(hd, t)
 	hd.Set("Content-Type", "application/json")
+	if err := x.awaitClassifier(t); err != nil {
+		return err
+	}
 	x.rec.TTFB = x.h.opts.Now().Sub(x.rec.Start)
 	x.rec.Status = http.StatusOK
 	if err := x.h.commit(x.r.Context(), x.rec); err != nil {
@@ -434,6 +470,11 @@ func (x *exchange) stream(t route.Target, resp *provider.Response, pass bool) er
 				return fail(upstreamBroke(t, err))
 			}
 			markTerminal(start)
+		}
+		if !committed && len(out) > 0 {
+			if err := x.awaitClassifier(t); err != nil {
+				return err
+			}
 		}
 		if !send() {
 			x.finishUsage(&folder)

@@ -38,6 +38,9 @@ type GuardOptions struct {
 	Output bool
 	// HoldBack is the stream redaction window (guard.MinHoldBack at least).
 	HoldBack int
+	// Classifier, when set, is an external safety classifier asked about
+	// every prompt.
+	Classifier *Classifier
 }
 
 // redactor returns the scanner for p's redact (and block) types, or nil
@@ -96,8 +99,35 @@ type Finding struct {
 
 // part is one scanned text of the request: where it lives and what was found.
 type part struct {
-	msg, idx int // message and part index; msg -1 is System[idx]
+	msg, idx int // message and part index; msg -1 is System[idx], classifierPart the classifier
 	found    []guard.Finding
+}
+
+// classifierPart marks the classifier's findings: about the whole prompt,
+// with no span to redact.
+const classifierPart = -2
+
+// addClassifier adds the classifier's findings, and their use categories.
+func (sc *scanned) addClassifier(fs []guard.Finding) {
+	if len(fs) == 0 {
+		return
+	}
+	sc.parts = append(sc.parts, part{msg: classifierPart, found: fs})
+	for _, f := range fs {
+		if !f.Type.IsPII() && !contains(sc.uses, string(f.Type)) {
+			sc.uses = append(sc.uses, string(f.Type))
+		}
+	}
+	sort.Strings(sc.uses)
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
 }
 
 // scanned is the result of scanning a request's prompt.
@@ -215,7 +245,7 @@ func (g *Guardrails) promptVerdict(req *llm.Request, sc scanned, tenant, vendor 
 				red = append(red, f)
 			}
 		}
-		if len(red) == 0 {
+		if len(red) == 0 || pt.msg == classifierPart {
 			continue
 		}
 		if pt.msg < 0 {

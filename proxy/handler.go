@@ -286,6 +286,18 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, codec protocol.
 	var sc scanned
 	if snap.Guard != nil {
 		sc = snap.Guard.scanPrompt(req)
+		if c := snap.Guard.Classifier; c != nil && !c.Parallel {
+			// Before routing, so its use categories steer the directives.
+			fs, cerr := h.classify(r.Context(), c, req)
+			if cerr != nil {
+				h.opts.Logger.Warn("safety classifier failed", "request_id", rec.ID, "err", cerr)
+			}
+			sc.addClassifier(fs)
+			if err := snap.Guard.classifierVerdict(c, fs, cerr, p.Tenant, ""); err != nil {
+				rec.Findings = sc.findings(guard.Policy{})
+				return err
+			}
+		}
 		// Recorded even when routing refuses (a use a directive restricts);
 		// the target's policy refines the actions once it is known.
 		rec.Findings = sc.findings(guard.Policy{})
@@ -329,7 +341,17 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, codec protocol.
 		}
 		rec.ticket, rec.admitted, rec.prices = tk, true, snap.Prices
 	}
-	x := &exchange{h: h, w: w, r: r, codec: codec, target: t, head: hd, req: req, body: body, rec: rec, snap: snap, route: rt,
+	var classified chan classification
+	if snap.Guard != nil && snap.Guard.Classifier != nil && snap.Guard.Classifier.Parallel {
+		// Beside the upstream call; nothing reaches the client before it
+		// answers (see awaitClassifier).
+		classified = make(chan classification, 1)
+		go func() {
+			fs, err := h.classify(r.Context(), snap.Guard.Classifier, req)
+			classified <- classification{fs, err}
+		}()
+	}
+	x := &exchange{classified: classified, h: h, w: w, r: r, codec: codec, target: t, head: hd, req: req, body: body, rec: rec, snap: snap, route: rt,
 		scan: sc, modified: system != "", capture: capture}
 	return x.run(rt)
 }
