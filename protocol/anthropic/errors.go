@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/internal/jsonw"
 )
 
 // errorType is the API's error.type for a switchboard code and status.
@@ -79,9 +80,9 @@ func (codec) ErrorBody(err *switchboard.Error) (int, []byte) {
 	}
 	b := make([]byte, 0, 64+len(msg))
 	b = append(b, `{"type":"error","error":{"type":`...)
-	b = appendString(b, errorType(err.Code, status))
+	b = jsonw.AppendString(b, errorType(err.Code, status))
 	b = append(b, `,"message":`...)
-	b = appendString(b, msg)
+	b = jsonw.AppendString(b, msg)
 	b = append(b, "}}"...)
 	return status, b
 }

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/internal/jsonw"
 	"github.com/switchboard-gov/switchboard/llm"
 	"github.com/switchboard-gov/switchboard/protocol"
 	"github.com/switchboard-gov/switchboard/sse"
@@ -65,9 +66,9 @@ func (e *streamEncoder) Encode(dst []byte, ev llm.Event) []byte {
 				id = newID("toolu_")
 			}
 			b := e.blockStart(`{"type":"tool_use","id":`)
-			b = appendString(b, ToolID(id))
+			b = jsonw.AppendString(b, ToolID(id))
 			b = append(b, `,"name":`...)
-			b = appendString(b, ev.ToolName)
+			b = jsonw.AppendString(b, ev.ToolName)
 			b = append(b, `,"input":{}}}`...)
 			dst = e.emit(dst, "content_block_start", b)
 		}
@@ -84,10 +85,10 @@ func (e *streamEncoder) Encode(dst []byte, ev llm.Event) []byte {
 		dst = e.closeBlock(dst)
 		b := append(e.buf[:0], `{"type":"message_delta","delta":{"stop_reason":`...)
 		sr := stopReason(ev.StopReason, ev.StopSequence)
-		b = appendString(b, sr)
+		b = jsonw.AppendString(b, sr)
 		b = append(b, `,"stop_sequence":`...)
 		if sr == "stop_sequence" {
-			b = appendString(b, ev.StopSequence)
+			b = jsonw.AppendString(b, ev.StopSequence)
 		} else {
 			b = append(b, "null"...)
 		}
@@ -103,9 +104,9 @@ func (e *streamEncoder) Encode(dst []byte, ev llm.Event) []byte {
 			err = &switchboard.Error{Code: switchboard.EUPSTREAM, Message: "the upstream stream failed"}
 		}
 		b := append(e.buf[:0], `{"type":"error","error":{"type":`...)
-		b = appendString(b, errorType(err.Code, err.HTTPStatus()))
+		b = jsonw.AppendString(b, errorType(err.Code, err.HTTPStatus()))
 		b = append(b, `,"message":`...)
-		b = appendString(b, err.Message)
+		b = jsonw.AppendString(b, err.Message)
 		b = append(b, "}}"...)
 		dst = e.emit(dst, "error", b)
 		e.done = true
@@ -128,9 +129,9 @@ func (e *streamEncoder) start(dst []byte) []byte {
 		e.id = messageID("")
 	}
 	b := append(e.buf[:0], `{"type":"message_start","message":{"id":`...)
-	b = appendString(b, e.id)
+	b = jsonw.AppendString(b, e.id)
 	b = append(b, `,"type":"message","role":"assistant","model":`...)
-	b = appendString(b, e.model)
+	b = jsonw.AppendString(b, e.model)
 	b = append(b, `,"content":[],"stop_reason":null,"stop_sequence":null,"usage":`...)
 	b = appendUsage(b, e.usage)
 	b = append(b, "}}"...)
@@ -184,14 +185,14 @@ func (e *streamEncoder) delta(dst []byte, ev *llm.Event) []byte {
 			dst = e.emit(dst, "content_block_start", e.blockStart(`{"type":"text","text":""}}`))
 		}
 		b := append(e.deltaStart("text_delta"), `"text":`...)
-		b = appendString(b, ev.Text)
+		b = jsonw.AppendString(b, ev.Text)
 		return e.emit(dst, "content_block_delta", append(b, "}}"...))
 	case llm.BlockToolCall:
 		if ev.Text == "" {
 			return dst
 		}
 		b := append(e.deltaStart("input_json_delta"), `"partial_json":`...)
-		b = appendString(b, ev.Text)
+		b = jsonw.AppendString(b, ev.Text)
 		return e.emit(dst, "content_block_delta", append(b, "}}"...))
 	case llm.BlockThinking:
 		if e.redacted || (ev.Text == "" && ev.Signature == "") {
@@ -200,7 +201,7 @@ func (e *streamEncoder) delta(dst []byte, ev *llm.Event) []byte {
 		if !e.written {
 			if data, ok := strings.CutPrefix(ev.Signature, RedactedPrefix); ok && ev.Text == "" {
 				b := e.blockStart(`{"type":"redacted_thinking","data":`)
-				b = appendString(b, data)
+				b = jsonw.AppendString(b, data)
 				e.redacted = true
 				return e.emit(dst, "content_block_start", append(b, "}}"...))
 			}
@@ -208,12 +209,12 @@ func (e *streamEncoder) delta(dst []byte, ev *llm.Event) []byte {
 		}
 		if ev.Text != "" {
 			b := append(e.deltaStart("thinking_delta"), `"thinking":`...)
-			b = appendString(b, ev.Text)
+			b = jsonw.AppendString(b, ev.Text)
 			dst = e.emit(dst, "content_block_delta", append(b, "}}"...))
 		}
 		if ev.Signature != "" {
 			b := append(e.deltaStart("signature_delta"), `"signature":`...)
-			b = appendString(b, ev.Signature)
+			b = jsonw.AppendString(b, ev.Signature)
 			dst = e.emit(dst, "content_block_delta", append(b, "}}"...))
 		}
 	}

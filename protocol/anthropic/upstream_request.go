@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/internal/jsonw"
 	"github.com/switchboard-gov/switchboard/llm"
 )
 
@@ -113,7 +114,7 @@ func (codec) EncodeRequest(r *llm.Request, upstreamModel string) ([]byte, error)
 	switch len(system) {
 	case 0:
 	case 1:
-		w.System = appendString(nil, system[0])
+		w.System = jsonw.AppendString(nil, system[0])
 	default:
 		blocks := make([]block, len(system))
 		for i := range system {
@@ -248,7 +249,7 @@ func appendExtra(b []byte, extra map[string]json.RawMessage) []byte {
 	b = b[:len(b)-1] // the closing brace
 	for _, k := range keys {
 		b = append(b, ',')
-		b = appendString(b, k)
+		b = jsonw.AppendString(b, k)
 		b = append(b, ':')
 		b = append(b, extra[k]...)
 	}

@@ -3,6 +3,8 @@ package anthropic
 import (
 	"encoding/json"
 	"errors"
+
+	"github.com/switchboard-gov/switchboard/internal/jsonw"
 )
 
 // The wire types of the Messages API. The request side types record the
@@ -136,7 +138,7 @@ func (c *content) UnmarshalJSON(d []byte) error {
 
 func (c content) MarshalJSON() ([]byte, error) {
 	if c.IsText {
-		return appendString(nil, c.Text), nil
+		return jsonw.AppendString(nil, c.Text), nil
 	}
 	if c.Blocks == nil {
 		return []byte("[]"), nil

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/internal/jsonw"
 )
 
 const (
@@ -63,7 +64,7 @@ func errorBody(err *switchboard.Error) (int, []byte) {
 	b = append(b, `{"error":{"code":`...)
 	b = strconv.AppendInt(b, int64(status), 10)
 	b = append(b, `,"message":`...)
-	b = appendString(b, msg)
+	b = jsonw.AppendString(b, msg)
 	b = append(b, `,"status":"`...)
 	b = append(b, statusName(status)...)
 	b = append(b, '"')

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/switchboard-gov/switchboard/internal/jsonw"
 	"github.com/switchboard-gov/switchboard/llm"
 	"github.com/switchboard-gov/switchboard/protocol"
 )
@@ -93,7 +94,7 @@ func addTo(obj *[]byte, key string, v []byte) {
 	} else {
 		*obj = append(*obj, ',')
 	}
-	*obj = appendString(*obj, key)
+	*obj = jsonw.AppendString(*obj, key)
 	*obj = append(*obj, ':')
 	*obj = append(*obj, v...)
 }
@@ -784,7 +785,7 @@ func (d *reqDecoder) generationConfig(v []byte) error {
 		}
 	default:
 		// text/x.enum and the like: Gemini-only, kept for a Gemini upstream.
-		addTo(&d.genExtra, "responseMimeType", appendString(nil, mime))
+		addTo(&d.genExtra, "responseMimeType", jsonw.AppendString(nil, mime))
 		if schema != nil {
 			addTo(&d.genExtra, "responseSchema", schema)
 		} else if jsonSchema != nil {

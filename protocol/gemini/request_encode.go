@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/switchboard-gov/switchboard/internal/jsonw"
 	"github.com/switchboard-gov/switchboard/llm"
 )
 
@@ -236,7 +237,7 @@ func resultObject(tr *llm.ToolResult) json.RawMessage {
 		if isObj {
 			out = append(out, c...)
 		} else {
-			out = appendString(out, tr.Content)
+			out = jsonw.AppendString(out, tr.Content)
 		}
 		return append(out, '}')
 	}
@@ -244,7 +245,7 @@ func resultObject(tr *llm.ToolResult) json.RawMessage {
 		return c
 	}
 	out := []byte(`{"output":`)
-	out = appendString(out, tr.Content)
+	out = jsonw.AppendString(out, tr.Content)
 	return append(out, '}')
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/internal/jsonw"
 	"github.com/switchboard-gov/switchboard/llm"
 )
 
@@ -68,13 +69,13 @@ const (
 
 func appendTextPart(dst []byte, text string, thought bool, sig string) []byte {
 	dst = append(dst, `{"text":`...)
-	dst = appendString(dst, text)
+	dst = jsonw.AppendString(dst, text)
 	if thought {
 		dst = append(dst, `,"thought":true`...)
 	}
 	if sig != "" {
 		dst = append(dst, `,"thoughtSignature":`...)
-		dst = appendString(dst, sig)
+		dst = jsonw.AppendString(dst, sig)
 	}
 	return append(dst, '}')
 }
@@ -83,17 +84,17 @@ func appendCallPart(dst []byte, id, name string, args []byte, sig string) []byte
 	dst = append(dst, `{"functionCall":{`...)
 	if id != "" {
 		dst = append(dst, `"id":`...)
-		dst = appendString(dst, id)
+		dst = jsonw.AppendString(dst, id)
 		dst = append(dst, ',')
 	}
 	dst = append(dst, `"name":`...)
-	dst = appendString(dst, name)
+	dst = jsonw.AppendString(dst, name)
 	dst = append(dst, `,"args":`...)
 	dst = appendArgs(dst, args)
 	dst = append(dst, '}')
 	if sig != "" {
 		dst = append(dst, `,"thoughtSignature":`...)
-		dst = appendString(dst, sig)
+		dst = jsonw.AppendString(dst, sig)
 	}
 	return append(dst, '}')
 }
@@ -128,9 +129,9 @@ func appendTail(dst []byte, finish string, u *llm.Usage, model, id string) []byt
 		dst = appendUsage(dst, u)
 	}
 	dst = append(dst, `,"modelVersion":`...)
-	dst = appendString(dst, model)
+	dst = jsonw.AppendString(dst, model)
 	dst = append(dst, `,"responseId":`...)
-	dst = appendString(dst, id)
+	dst = jsonw.AppendString(dst, id)
 	return append(dst, '}')
 }
 

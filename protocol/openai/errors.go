@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/internal/jsonw"
 )
 
 // errorKind gives OpenAI's error type and code (empty for null) for a
@@ -59,9 +60,9 @@ func appendErrorObject(dst []byte, err *switchboard.Error) []byte {
 		msg = http.StatusText(err.HTTPStatus())
 	}
 	dst = append(dst, `{"error":{"message":`...)
-	dst = appendString(dst, msg)
+	dst = jsonw.AppendString(dst, msg)
 	dst = append(dst, `,"type":`...)
-	dst = appendString(dst, typ)
+	dst = jsonw.AppendString(dst, typ)
 	dst = append(dst, `,"param":`...)
 	dst = appendNullable(dst, err.Param)
 	dst = append(dst, `,"code":`...)
@@ -73,7 +74,7 @@ func appendNullable(dst []byte, s string) []byte {
 	if s == "" {
 		return append(dst, "null"...)
 	}
-	return appendString(dst, s)
+	return jsonw.AppendString(dst, s)
 }
 
 // decodeError reads an upstream's error body: OpenAI's {"error":{…}}, and

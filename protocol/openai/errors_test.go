@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/openai/openai-go/v3"
+
 	switchboard "github.com/switchboard-gov/switchboard"
 )
 

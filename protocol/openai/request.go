@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/internal/jsonw"
 	"github.com/switchboard-gov/switchboard/llm"
 )
 
@@ -671,7 +672,7 @@ func encodeRequest(r *llm.Request, model string) ([]byte, error) {
 		u.StreamOptions = &streamOptions{IncludeUsage: &t} // the gateway always wants usage
 	}
 	if r.User != "" {
-		if si, ok := r.Extra["safety_identifier"]; !ok || string(si) != string(appendString(nil, r.User)) {
+		if si, ok := r.Extra["safety_identifier"]; !ok || string(si) != string(jsonw.AppendString(nil, r.User)) {
 			u.User = r.User
 		}
 	}
@@ -738,7 +739,7 @@ func appendExtra(b []byte, extra map[string]json.RawMessage) []byte {
 	b = b[:len(b)-1] // the closing brace
 	for _, k := range keys {
 		b = append(b, ',')
-		b = appendString(b, k)
+		b = jsonw.AppendString(b, k)
 		b = append(b, ':')
 		b = append(b, extra[k]...)
 	}

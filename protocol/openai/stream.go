@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	switchboard "github.com/switchboard-gov/switchboard"
+	"github.com/switchboard-gov/switchboard/internal/jsonw"
 	"github.com/switchboard-gov/switchboard/llm"
 	"github.com/switchboard-gov/switchboard/sse"
 )
@@ -49,11 +50,11 @@ func (e *streamEncoder) start(id, model string, dst []byte) []byte {
 	}
 	h := make([]byte, 0, 96+len(id)+len(model))
 	h = append(h, `{"id":`...)
-	h = appendString(h, completionID(id))
+	h = jsonw.AppendString(h, completionID(id))
 	h = append(h, `,"object":"chat.completion.chunk","created":`...)
 	h = appendInt(h, now().Unix())
 	h = append(h, `,"model":`...)
-	h = appendString(h, model)
+	h = jsonw.AppendString(h, model)
 	h = append(h, `,"choices":[`...)
 	e.head = h
 	return e.appendChunk(dst, `{"role":"assistant","content":"","refusal":null}`, "", "")
@@ -68,7 +69,7 @@ func (e *streamEncoder) appendChunk(dst []byte, deltaHead, text, deltaTail strin
 	dst = append(dst, `{"index":0,"delta":`...)
 	dst = append(dst, deltaHead...)
 	if deltaHead[len(deltaHead)-1] == ':' {
-		dst = appendString(dst, text)
+		dst = jsonw.AppendString(dst, text)
 	}
 	dst = append(dst, deltaTail...)
 	dst = append(dst, `,"logprobs":null,"finish_reason":null}]`...)
@@ -115,9 +116,9 @@ func (e *streamEncoder) Encode(dst []byte, ev llm.Event) []byte {
 		dst = append(dst, `{"index":0,"delta":{"tool_calls":[{"index":`...)
 		dst = appendInt(dst, int64(b.tool))
 		dst = append(dst, `,"id":`...)
-		dst = appendString(dst, id)
+		dst = jsonw.AppendString(dst, id)
 		dst = append(dst, `,"type":"function","function":{"name":`...)
-		dst = appendString(dst, ev.ToolName)
+		dst = jsonw.AppendString(dst, ev.ToolName)
 		dst = append(dst, `,"arguments":""}}]},"logprobs":null,"finish_reason":null}]`...)
 		if e.includeUsage {
 			dst = append(dst, `,"usage":null`...)
@@ -136,7 +137,7 @@ func (e *streamEncoder) Encode(dst []byte, ev llm.Event) []byte {
 			dst = append(dst, `{"index":0,"delta":{"tool_calls":[{"index":`...)
 			dst = appendInt(dst, int64(b.tool))
 			dst = append(dst, `,"function":{"arguments":`...)
-			dst = appendString(dst, ev.Text)
+			dst = jsonw.AppendString(dst, ev.Text)
 			dst = append(dst, `}}]},"logprobs":null,"finish_reason":null}]`...)
 			if e.includeUsage {
 				dst = append(dst, `,"usage":null`...)
