@@ -8,6 +8,7 @@ import (
 	"crypto/ed25519"
 	"log/slog"
 	"net/http"
+	"sort"
 	"sync"
 	"time"
 
@@ -187,7 +188,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Gateway, error
 		// console's audit browser and compliance dashboard.
 		Conversations: convs,
 		Audit:         auditReader{log: alog, keys: []ed25519.PublicKey{alog.Signer().Public()}},
-		Keys:          func() []switchboard.Principal { return g.static(g.Config()).Keys },
+		Keys:          g.keyList,
 		SecureCookies: opts.SecureCookies,
 		Now:           opts.Now,
 		Logger:        opts.Logger,
@@ -235,9 +236,29 @@ func (g *Gateway) Reload(ctx context.Context, cfg *config.Config) error {
 	return nil
 }
 
+// keyList lists every key in force, from the file and managed, without
+// secrets, for the console.
+func (g *Gateway) keyList() []switchboard.Principal {
+	keys := g.proxy.Snapshot().Keys
+	out := make([]switchboard.Principal, 0, len(keys))
+	for _, p := range keys {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Tenant != out[j].Tenant {
+			return out[i].Tenant < out[j].Tenant
+		}
+		return out[i].KeyID < out[j].KeyID
+	})
+	return out
+}
+
 // keyPrincipal resolves a key presented at sign-in (StateChat, console).
 func (g *Gateway) keyPrincipal(key string) (*switchboard.Principal, bool) {
 	p, ok := g.proxy.Snapshot().Keys[switchboard.HashKey(key)]
+	if ok && !p.Expires.IsZero() && !time.Now().Before(p.Expires) {
+		return nil, false // expired since the snapshot was built
+	}
 	return &p, ok
 }
 
