@@ -124,7 +124,7 @@ type GuardSpec struct {
 	// Output also scans answers before they reach the client (default true).
 	Output *bool `yaml:"output"`
 	// HoldBack is the streamed-answer redaction window in bytes (default
-	// and minimum 256).
+	// and minimum guard.MinHoldBack, 384).
 	HoldBack int `yaml:"hold_back"`
 	// Classifier asks an external safety classifier (Llama Guard behind an
 	// OpenAI-compatible server, say) about every prompt.

@@ -6,9 +6,14 @@ import "strings"
 
 // Keyword flags beyond PII context.
 const (
-	kwPersonCue = 1 << iota // a name may follow: "my name is", "Mr."
-	kwStreet                // a USPS street suffix: "street", "ave"
-	kwMonth                 // a month name, for dates of birth
+	kwPersonCue   = 1 << iota // a name may follow: "my name is", "Mr."
+	kwStreet                  // a USPS street suffix: "street", "ave"
+	kwMonth                   // a month name, for dates of birth
+	kwFirstName               // a common given name
+	kwPersonAfter             // a name may precede: "lives at", "said"
+	kwAddrCue                 // an address may follow: "lives at", "address:"
+	kwUnit                    // a unit designator: "Apt", "Suite"
+	kwInitial                 // a middle initial: "J."
 )
 
 // contextWords are the words that raise the score of a nearby candidate,
@@ -18,7 +23,7 @@ var contextWords = map[Type]string{
 	ITIN:          "itin|itins|taxpayer|taxpayer id|taxpayer identification|tax id|tin|individual taxpayer",
 	Passport:      "passport*|travel document|passport no|passport number|passport#",
 	DriverLicense: "driver's license|driver’s license|drivers license|driver license|driver's licence|drivers licence|driving licence|driving license|driver's lic|dl|dl#|dln|cdl|license number|licence number|license no|lic|lic#|license #",
-	Phone:         "phone*|telephone|tel|tel.|cell|cellphone|mobile|call|call me|text me|reach me|fax|desk|whatsapp|ph|ph.|contact number|number",
+	Phone:         "phone*|telephone|messages|message|sms|texts|answering|dial|ring me|reach|reached at|contact|registered|tel|tel.|cell|cellphone|mobile|call|call me|text me|reach me|fax|desk|whatsapp|ph|ph.|contact number|number",
 	Email:         "email|e-mail|mail",
 	IPAddress:     "ip|ip address|ipv4|ipv6|host|address",
 	DateOfBirth:   "born|dob|d.o.b.|d.o.b|date of birth|birth date|birthdate|birthday|birth",
@@ -33,7 +38,7 @@ var contextWords = map[Type]string{
 }
 
 // personCues precede a name.
-const personCues = "my name is|my name's|name is|name:|i am|i'm|this is|mr|mr.|mrs|mrs.|ms|ms.|miss|dr|dr.|prof.|professor|patient|patient:|signed,|sincerely,|regards,|best,|dear|named|called|employee|contact:|attn:|attention:|ssn of|client|customer|from:|to:|cc:|by|with|meet|hi|hello|thanks,"
+const personCues = "producer|director|editor|reporter|journalist|officer|detective|nurse|doctor|lawyer|attorney|judge|senator|governor|congressman|congresswoman|mayor|ceo|cfo|coach|sergeant|lieutenant|pastor|cardholder|account holder|name on the account|name on the card|name?|add|commenter|songwriter|writer|poet|composer|guitarist|singer-songwriter|guardian|beneficiary|my son|my daughter|my kid|my wife|my husband|my brother|my sister|my mother|my father|my mom|my dad|my friend|my colleague|my boss|my manager|my uncle|my aunt|my cousin|my nephew|my niece|my grandson|my granddaughter|my neighbor|my neighbour|my partner|my client|says|said|under|founders:|author|singer|actor|actress|directed by|written by|starring|full name:|first name:|last name:|customer name:|patient name:|employee name:|plaintiff|defendant|applicant:|beneficiary:|mx.|sir|my name is|my name's|name is|name:|i am|i'm|this is|mr|mr.|mrs|mrs.|ms|ms.|miss|dr|dr.|prof.|professor|patient|patient:|signed,|sincerely,|regards,|best,|dear|named|called|employee|contact:|attn:|attention:|ssn of|client|customer|from:|to:|cc:|by|with|meet|hi|hello|thanks,"
 
 // streetSuffixes are the USPS street suffixes (C1 list) and common forms.
 const streetSuffixes = "street|st|st.|avenue|ave|ave.|av|road|rd|rd.|boulevard|blvd|blvd.|lane|ln|ln.|drive|dr|dr.|court|ct|ct.|place|pl|pl.|way|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|square|sq|trail|trl|crossing|xing|plaza|plz|loop|row|path|alley|aly|pike|route|rte|run|walk|ridge|rdg|heights|hts|point|pt|grove|park|center|ctr|creek|crk|crest|cove|bend|estates|expressway|expy|fork|ford|garden|gardens|gdns|gateway|harbor|hbr|hill|hills|island|junction|jct|key|lake|lakes|landing|manor|meadow|meadows|mill|mills|mount|mountain|orchard|pass|pines|port|ranch|shore|shores|spring|springs|station|summit|turnpike|tpke|union|valley|vly|view|village|vlg|vista|well|wells|branch|bridge|brook|burg|bypass|camp|canyon|cape|causeway|cliff|club|common|commons|corner|corners|course|dale|dam|divide|extension|ext|falls|ferry|field|fields|flat|flats|forge|forges|freeway|fwy|glen|green|haven|hollow|inlet|knoll|knolls|lodge|mall|neck|oval|prairie|ramp|rest|river|shoal|shoals|skyway|spur|stream|throughway|trace|tunnel|underpass|via|ville|crescent|close|mews|rise|wharf|quay|esplanade|promenade|drives|streets|roads|lanes|courts|places|ways|parks|squares|terraces|trails|loops|points|ports|stravenue|track|trafficway|vista|walks"
@@ -43,22 +48,20 @@ const months = "january|february|march|april|may|june|july|august|september|octo
 // keyword is the payload of one automaton pattern.
 type keyword struct {
 	ctx   uint32 // bit i: context for PIITypes[i]
-	flags uint8
+	flags uint16
 	cues  []cueRef // use-policy cues and custom terms
 }
 
 type cueRef struct {
-	cat    int // index into Scanner.cats
-	group  string
+	cat    int   // index into Scanner.cats; -1-i for custom literal type i
+	gi     uint8 // index into cueGroups
 	weight float64
-	id     string
+	id     string // "group:phrase", reported in Finding.Cues
 }
 
 func typeBit(t Type) uint32 {
-	for i, p := range PIITypes {
-		if p == t {
-			return 1 << i
-		}
+	if i := typeIndex(t); i >= 0 {
+		return 1 << i
 	}
 	return 0
 }

@@ -50,12 +50,16 @@ func redactable(fs []Finding, lo, hi int) []Finding {
 }
 
 // MinHoldBack is the smallest hold-back a StreamRedactor uses: longer than
-// any entity the scanner reports plus the context window after it, so a
-// decision about released text never changes when more text arrives.
-const MinHoldBack = 256
+// any entity the scanner reports plus the text after it that a rule reads
+// (an address of up to 160 bytes read from a unit designator after it, a
+// name line up to 128 bytes above the address it heads), so a decision
+// about released text never changes when more text arrives.
+const MinHoldBack = 384
 
-// keepLeft is how much already-released text is kept as left context.
-const keepLeft = 320
+// keepLeft is how much already-released text is kept as left context: more
+// than any rule reads before a finding (a name mentioned earlier, a list
+// item, a dialogue label).
+const keepLeft = 448
 
 // StreamRedactor redacts a text that arrives in chunks (a streamed answer).
 // It holds back the tail of the text, so that an SSN split across chunks is

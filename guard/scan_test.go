@@ -202,6 +202,8 @@ func FuzzStreamRedactor(f *testing.F) {
 	s := mustScanner(f, Config{})
 	f.Add("My SSN is 460-89-9847, card 4111 1111 1111 1111, mail a.b@agency.gov.", uint8(7))
 	f.Add(strings.Repeat("word ", 100)+"call (202) 456-1111 "+strings.Repeat("x ", 200), uint8(3))
+	f.Add("Orla Byrne\n44 Quayside Walk\nApt. 3B\nGalway\n\n"+strings.Repeat("filler text ", 40)+"Mrs. Vandermeer called; later Vandermeer, Ilsabet and Michael Okafor wrote.\nZofka: hi\nBartek: yo", uint8(5))
+	f.Add("Jennifer R. Smith lives at Kastanienallee 12, Berlin. "+strings.Repeat("a b ", 120)+"Send to 907 Larkspur Ln Suite 210, Boise, ID 83702", uint8(11))
 	f.Fuzz(func(t *testing.T, text string, step uint8) {
 		n := int(step%64) + 1
 		var chunks []string

@@ -58,6 +58,12 @@ type scratch struct {
 	cands []cand
 	use   []useHit
 	dig   []byte
+	keep  []int32
+	done  []bool
+	// Context bits memoised for the last span asked about.
+	ctxOK            bool
+	ctxStart, ctxEnd int
+	ctxBits          uint32
 }
 
 // cand is a scored candidate before overlap resolution.
@@ -112,6 +118,11 @@ func NewScanner(cfg Config) (*Scanner, error) {
 	lx.addList(personCues, func(k *keyword) { k.flags |= kwPersonCue })
 	lx.addList(streetSuffixes, func(k *keyword) { k.flags |= kwStreet })
 	lx.addList(months, func(k *keyword) { k.flags |= kwMonth })
+	lx.addList(firstNames, func(k *keyword) { k.flags |= kwFirstName })
+	lx.addList(personAfter, func(k *keyword) { k.flags |= kwPersonAfter })
+	lx.addList(addrCues, func(k *keyword) { k.flags |= kwAddrCue })
+	lx.addList(unitWords, func(k *keyword) { k.flags |= kwUnit })
+	lx.addList(initials, func(k *keyword) { k.flags |= kwInitial })
 	lx.addList("apo|fpo|dpo", func(k *keyword) { k.flags |= kwStreet })
 	for _, t := range UseTypes {
 		if !all && !on[t] {
@@ -122,10 +133,10 @@ func NewScanner(cfg Config) (*Scanner, error) {
 			th = 1.0
 		}
 		ci := len(s.cats)
-		s.cats = append(s.cats, useCategory{typ: t, threshold: th})
+		s.cats = append(s.cats, useCategory{typ: t, threshold: th, rule: "use." + strings.ToLower(string(t))})
 		parseCues(useCues[t], func(group string, w float64, phrase string) {
 			k := lx.add(phrase)
-			k.cues = append(k.cues, cueRef{cat: ci, group: group, weight: w, id: group + ":" + strings.TrimSuffix(phrase, "*")})
+			k.cues = append(k.cues, cueRef{cat: ci, gi: groupIndex(group), weight: w, id: group + ":" + strings.TrimSuffix(phrase, "*")})
 		})
 	}
 	for i, term := range cfg.Terms {
@@ -150,7 +161,7 @@ func NewScanner(cfg Config) (*Scanner, error) {
 				w = 1
 			}
 			k := lx.add(text)
-			k.cues = append(k.cues, cueRef{cat: ci, group: "custom", weight: w, id: "custom:" + strings.ToLower(text)})
+			k.cues = append(k.cues, cueRef{cat: ci, gi: groupIndex("custom"), weight: w, id: "custom:" + strings.ToLower(text)})
 		default:
 			ci := -1
 			for j, c := range s.custom {
@@ -163,7 +174,7 @@ func NewScanner(cfg Config) (*Scanner, error) {
 				s.custom = append(s.custom, term.Type)
 			}
 			k := lx.add(text)
-			k.cues = append(k.cues, cueRef{cat: -1 - ci, group: "term", weight: 1, id: "term:" + strings.ToLower(text)})
+			k.cues = append(k.cues, cueRef{cat: -1 - ci, gi: groupIndex("term"), weight: 1, id: "term:" + strings.ToLower(text)})
 		}
 	}
 	s.ac = newAutomaton(lx.pats)
@@ -197,10 +208,45 @@ func isUse(t Type) bool {
 }
 
 func typeIndex(t Type) int {
-	for i, p := range PIITypes {
-		if p == t {
-			return i
-		}
+	// A switch compiles to a length-then-value search, cheaper than a loop
+	// over PIITypes on the per-candidate path.
+	switch t {
+	case SSN:
+		return 0
+	case ITIN:
+		return 1
+	case Passport:
+		return 2
+	case DriverLicense:
+		return 3
+	case Phone:
+		return 4
+	case Email:
+		return 5
+	case IPAddress:
+		return 6
+	case DateOfBirth:
+		return 7
+	case CreditCard:
+		return 8
+	case ABARouting:
+		return 9
+	case BankAccount:
+		return 10
+	case MedicareMBI:
+		return 11
+	case NPI:
+		return 12
+	case DEA:
+		return 13
+	case VIN:
+		return 14
+	case EIN:
+		return 15
+	case StreetAddress:
+		return 16
+	case Person:
+		return 17
 	}
 	return -1
 }
@@ -224,11 +270,21 @@ func (s *Scanner) Scan(text string) []Finding {
 	defer s.scratch.Put(sc)
 	sc.hits = s.ac.match(text, sc.hits[:0])
 	sc.cands = sc.cands[:0]
+	sc.ctxOK = false
 	if s.pii != 0 {
 		s.scanTokens(text, sc)
 		s.scanKeywordAnchored(text, sc)
+		if s.on(Person) {
+			// Speakers and block heads are line structure.
+			if strings.IndexByte(text, '\n') >= 0 {
+				s.speakers(text, sc)
+				s.blockHead(text, sc)
+			}
+			s.lists(text, sc)
+			s.repeats(text, sc)
+		}
 	}
-	out := s.resolve(sc.cands)
+	out := s.resolve(sc)
 	// Use-policy cues and custom terms.
 	sc.use = sc.use[:0]
 	for _, h := range sc.hits {
@@ -249,45 +305,85 @@ func (s *Scanner) Scan(text string) []Finding {
 }
 
 // resolve keeps, among overlapping candidates that reach their threshold,
-// the highest-scoring (then longest) one, and sorts the result by position.
-func (s *Scanner) resolve(cs []cand) []Finding {
+// the highest-scoring (then longest, then first) one, and returns the
+// result sorted by position. Only candidates that overlap can exclude one
+// another, so the choice is made per cluster of overlapping candidates
+// found by one sweep over the candidates sorted by start; a cluster is
+// usually the few readings of one digit run.
+func (s *Scanner) resolve(sc *scratch) []Finding {
+	cs := sc.cands
 	if len(cs) == 0 {
 		return nil
 	}
-	keep := cs[:0]
-	for _, c := range cs {
-		if i := typeIndex(c.typ); i >= 0 && s.pii&(1<<i) != 0 && c.score >= s.thresh[i] {
-			keep = append(keep, c)
-		}
+	if !slices.IsSortedFunc(cs, candByStart) {
+		slices.SortFunc(cs, candByStart)
 	}
-	slices.SortStableFunc(keep, func(a, b cand) int {
-		if a.score != b.score {
-			return cmp.Compare(b.score, a.score)
+	// Pass 1 marks the winners in place (keep), pass 2 copies them out, so
+	// the result is allocated once at its final size.
+	keep := sc.keep[:0]
+	for lo := 0; lo < len(cs); {
+		hi, end := lo+1, cs[lo].end
+		for hi < len(cs) && cs[hi].start < end {
+			end = max(end, cs[hi].end)
+			hi++
 		}
-		if la, lb := a.end-a.start, b.end-b.start; la != lb {
-			return cmp.Compare(lb, la)
-		}
-		return cmp.Compare(a.start, b.start)
-	})
-	var out []Finding
-	for _, c := range keep {
-		overlaps := false
-		for _, f := range out {
-			if c.start < f.End && f.Start < c.end {
-				overlaps = true
-				break
+		if hi-lo == 1 {
+			keep = append(keep, int32(lo))
+		} else {
+			if cap(sc.done) < len(cs) {
+				sc.done = make([]bool, len(cs))
 			}
+			done := sc.done[:len(cs)]
+			clear(done[lo:hi])
+			keep = pick(cs, done, lo, hi, keep)
 		}
-		if !overlaps {
-			sc := c.score
-			if sc > 1 {
-				sc = 1
-			}
-			out = append(out, Finding{Type: c.typ, Start: c.start, End: c.end, Score: sc, Rule: c.rule})
-		}
+		lo = hi
 	}
-	slices.SortFunc(out, func(a, b Finding) int { return cmp.Compare(a.Start, b.Start) })
+	sc.keep = keep
+	slices.Sort(keep)
+	out := make([]Finding, len(keep))
+	for i, k := range keep {
+		c := &cs[k]
+		out[i] = Finding{Type: c.typ, Start: c.start, End: c.end, Score: min(c.score, 1), Rule: c.rule}
+	}
 	return out
+}
+
+func candByStart(a, b cand) int { return cmp.Compare(a.start, b.start) }
+
+// better reports whether a wins over b when they overlap.
+func better(a, b *cand) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	if la, lb := a.end-a.start, b.end-b.start; la != lb {
+		return la > lb
+	}
+	return a.start < b.start
+}
+
+// pick appends to keep the winners within the cluster cs[lo:hi]: greedily
+// the best candidate that overlaps no winner so far. done marks the
+// candidates already taken or excluded.
+func pick(cs []cand, done []bool, lo, hi int, keep []int32) []int32 {
+	for {
+		best := -1
+		for i := lo; i < hi; i++ {
+			if !done[i] && (best < 0 || better(&cs[i], &cs[best])) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return keep
+		}
+		keep = append(keep, int32(best))
+		b := &cs[best]
+		for i := lo; i < hi; i++ {
+			if cs[i].start < b.end && b.start < cs[i].end {
+				done[i] = true
+			}
+		}
+	}
 }
 
 // Context windows, in bytes, before and after a candidate.
@@ -297,39 +393,58 @@ const (
 )
 
 // hasCtx reports whether a context word for t lies within the window around
-// [start, end).
+// [start, end). The context words near a span are collected once, as a bit
+// set, and reused for every type the span is tried as.
 func (s *Scanner) hasCtx(sc *scratch, t Type, start, end int) bool {
-	bit := typeBit(t)
-	hits := sc.hits
+	if !sc.ctxOK || sc.ctxStart != start || sc.ctxEnd != end {
+		sc.ctxStart, sc.ctxEnd, sc.ctxOK = start, end, true
+		sc.ctxBits = s.ctxBits(sc.hits, start, end)
+	}
+	return sc.ctxBits&typeBit(t) != 0
+}
+
+// ctxBits ORs the context bits of the keyword hits in the window around
+// [start, end) that do not overlap it.
+func (s *Scanner) ctxBits(hits []acMatch, start, end int) uint32 {
 	// Hits are ordered by end; skip those ending before the window.
 	i := sort.Search(len(hits), func(i int) bool { return int(hits[i].end) >= start-ctxBefore })
+	var bits uint32
 	for ; i < len(hits); i++ {
 		h := hits[i]
 		if int(h.start) > end+ctxAfter {
 			break
 		}
-		if s.kws[h.pat].ctx&bit == 0 {
-			continue
-		}
 		if int(h.end) <= start || int(h.start) >= end {
-			return true
+			bits |= s.kws[h.pat].ctx
 		}
 	}
-	return false
+	return bits
 }
 
 // add records a candidate scored base, plus boost when a context word for
 // t is near.
 func (s *Scanner) add(sc *scratch, t Type, start, end int, base, boost float64, rule string) {
-	if !s.on(t) {
+	if !s.on(t) || end <= start {
 		return
 	}
-	score := base
-	if boost > 0 && score+boost >= s.thresh[typeIndex(t)] && s.hasCtx(sc, t, start, end) {
+	score, th := base, s.thresh[typeIndex(t)]
+	if boost > 0 && score+boost >= th && s.hasCtx(sc, t, start, end) {
 		score += boost
 	}
-	if score < s.thresh[typeIndex(t)] {
+	if score < th {
 		return
 	}
 	sc.cands = append(sc.cands, cand{t, start, end, score, rule})
+}
+
+// lowerAround reports whether the text within maxRepeat bytes of i has no
+// upper-case ASCII letter: the writer does not use capitals. It looks only
+// near i so that a stream window decides as the whole text does.
+func lowerAround(text string, i int) bool {
+	for k := max(0, i-maxRepeat); k < min(len(text), i+maxRepeat); k++ {
+		if text[k] >= 'A' && text[k] <= 'Z' {
+			return false
+		}
+	}
+	return true
 }

@@ -260,7 +260,7 @@ type group struct {
 	sep  string
 }
 
-const maxGroups = 8
+const maxGroups = 12
 
 // run parses the digit groups starting at i and classifies them, splitting
 // at single spaces when the whole run is not one identifier.
@@ -302,6 +302,12 @@ func (s *Scanner) run(text string, i int, sc *scratch) int {
 			continue
 		}
 		break
+	}
+	// "1978-04-13 12:20:39": a group followed by ":digit" is the hour of
+	// a time, not part of the number.
+	if ng > 1 && j+1 < n && text[j] == ':' && isDigit(text[j+1]) && gs[ng-1].sep == " " {
+		ng--
+		j = gs[ng-1].e
 	}
 	end := j
 	// Phone extension: "x4587", " ext. 12".
@@ -398,7 +404,10 @@ func (s *Scanner) classify(text string, gs []group, last bool, ext int, sc *scra
 		}
 		return true
 	}
-	slash := strings.Contains(strings.Join(seps[:ng], ""), "/")
+	slash := false
+	for _, sp := range seps[:ng] {
+		slash = slash || strings.IndexByte(sp, '/') >= 0
+	}
 
 	// IPv4.
 	if ng == 4 && uniform && sep == "." {
@@ -491,8 +500,15 @@ func (s *Scanner) classify(text string, gs []group, last bool, ext int, sc *scra
 	}
 	if D >= 12 && D <= 19 && !plus {
 		layout := ng == 1 || uniform && (sep == " " || sep == "-") && gs[0].e-gs[0].s == 4
-		if layout && ValidCard(d) {
+		switch {
+		case !layout:
+		case ValidCard(d):
 			s.add(sc, CreditCard, start, end, 1.0, 0, "pii.credit_card.luhn")
+		case Luhn(d) && !allSame(d):
+			// Outside the IIN table (a new or private-label issuer, the
+			// unassigned edges of a network's block): a card only when a
+			// card word is near.
+			s.add(sc, CreditCard, start, end, 0.2, 0.7, "pii.credit_card.luhn_context")
 		}
 	}
 	if D >= 8 && D <= 17 && dashOrNone && !plus {

@@ -80,16 +80,17 @@ func Luhn(d []byte) bool {
 
 // CardIssuer names the card network whose IIN range and length the digits d
 // fall in, or "" when none does. Ranges: Visa 4 (13, 16, 19); Mastercard
-// 51–55 and 2221–2720 (16); Amex 34, 37 (15); Discover 6011, 644–649, 65
-// (16–19); JCB 3528–3589 (16–19) and 2131, 1800 (15); Diners 300–305, 3095,
-// 36, 38, 39 (14–19); UnionPay 62 (16–19); Maestro 50, 56–58, 6x (12–19);
-// UATP 1 (15).
+// 51–55 and 2221–2720 (16); Amex 34, 37 (15); Mir 2200–2204 (16–19);
+// Discover 6011, 622126–622925, 644–649, 65 (16–19); JCB 3528–3589 (16–19)
+// and 2131, 1800 (15); Diners 300–305, 3095, 36, 38, 39 (14–19); UnionPay 62
+// (16–19); Maestro 5018, 5020, 5038, 5893, 6304, 6759, 6761–6763 and the
+// rest of 50, 56–58 and 6 (12–19); UATP 1 (15).
 func CardIssuer(d []byte) string {
 	n := len(d)
 	if n < 12 || n > 19 || !isDigits(d) {
 		return ""
 	}
-	p2, p3, p4 := num(d[:2]), num(d[:3]), num(d[:4])
+	p2, p3, p4, p6 := num(d[:2]), num(d[:3]), num(d[:4]), num(d[:6])
 	switch {
 	case d[0] == '4' && (n == 13 || n == 16 || n == 19):
 		return "visa"
@@ -97,7 +98,9 @@ func CardIssuer(d []byte) string {
 		return "mastercard"
 	case (p2 == 34 || p2 == 37) && n == 15:
 		return "amex"
-	case (p4 == 6011 || p3 >= 644 && p3 <= 649 || p2 == 65) && n >= 16:
+	case p4 >= 2200 && p4 <= 2204 && n >= 16:
+		return "mir"
+	case (p4 == 6011 || p6 >= 622126 && p6 <= 622925 || p3 >= 644 && p3 <= 649 || p2 == 65) && n >= 16:
 		return "discover"
 	case p4 >= 3528 && p4 <= 3589 && n >= 16, (p4 == 2131 || p4 == 1800) && n == 15:
 		return "jcb"
@@ -105,7 +108,8 @@ func CardIssuer(d []byte) string {
 		return "diners"
 	case p2 == 62 && n >= 16:
 		return "unionpay"
-	case p2 == 50 || p2 >= 56 && p2 <= 58 || d[0] == '6':
+	case p4 == 5018 || p4 == 5020 || p4 == 5038 || p4 == 5893 || p4 == 6304 || p4 == 6759 || p4 >= 6761 && p4 <= 6763,
+		p2 == 50 || p2 >= 56 && p2 <= 58 || d[0] == '6':
 		return "maestro"
 	case d[0] == '1' && n == 15:
 		return "uatp"
