@@ -13,10 +13,10 @@ const GenesisHash = "00000000000000000000000000000000000000000000000000000000000
 
 // hashDomain starts every record's hashed encoding; a new encoding gets a
 // new domain so old chains stay verifiable.
-const hashDomain = "switchboard-audit-record/v1"
+const hashDomain = "switchboard-audit-record/v2"
 
 // ComputeHash returns the record's hash: hex SHA-256 over its canonical
-// encoding, which is the domain string "switchboard-audit-record/v1"
+// encoding, which is the domain string "switchboard-audit-record/v2"
 // followed by every field below, in this order, each written as its
 // length (unsigned LEB128 varint) and its bytes. Integers are decimal,
 // times are Unix microseconds in decimal, booleans "1" or "0", findings
@@ -40,7 +40,7 @@ func ComputeHash(r *Record) string {
 	putInt(r.At.UnixMicro())
 	putInt(r.Start.UnixMicro())
 	for _, s := range []string{r.Tenant, r.KeyID, r.EndUser, r.Protocol, r.RequestedModel, r.ServedModel,
-		r.Vendor, r.Provider, r.Channel, r.Directive, r.Waiver, r.Outcome, r.Reroute} {
+		r.Vendor, r.Provider, r.Channel, r.Directive, r.Waiver, r.Outcome, r.Reroute, r.SystemPrompt} {
 		put(s)
 	}
 	putInt(int64(len(r.Findings)))

@@ -15,7 +15,7 @@ import (
 func TestHashIsStable(t *testing.T) {
 	r := audittest.Sample(3)
 	head := audit.Link(audit.Head{}, []*audit.Record{r})
-	const want = "2239f7a75b157c715e9bd808ac61dbe45b633bf8bd97eb49da8e72db72701729"
+	const want = "1a8250780bdf609c8ccb470075569003c181807730c3ec0e6834d6f8eceec8fb"
 	if head.Hash != want || r.Hash != want || r.PrevHash != audit.GenesisHash || r.Seq != 1 {
 		t.Fatalf("hash = %s (seq %d prev %s); want %s", head.Hash, r.Seq, r.PrevHash, want)
 	}

@@ -353,7 +353,8 @@ func (l *Log) fromProxy(p *proxy.Record) (*Record, *Content) {
 		Usage:  Usage{Input: p.Usage.Input, Output: p.Usage.Output, CacheRead: p.Usage.CacheRead, CacheWrite: p.Usage.CacheWrite, Reasoning: p.Usage.Reasoning},
 		Status: p.Status, ErrorCode: p.ErrorCode, Stream: p.Stream,
 		Latency: Micros(p.Duration), TTFB: Micros(p.TTFB),
-		Findings: proxyFindings(p),
+		Findings:     proxyFindings(p),
+		SystemPrompt: p.SystemPrompt,
 	}
 	if r.Status == 0 {
 		r.Status = 200

@@ -33,28 +33,32 @@ type Record struct {
 	// Start is when the request arrived (for an admin action: At).
 	Start time.Time `json:"start"`
 
-	Tenant         string    `json:"tenant,omitempty"`
-	KeyID          string    `json:"key_id,omitempty"`
-	EndUser        string    `json:"end_user,omitempty"`
-	Protocol       string    `json:"protocol,omitempty"`
-	RequestedModel string    `json:"requested_model,omitempty"`
-	ServedModel    string    `json:"served_model,omitempty"`
-	Vendor         string    `json:"vendor,omitempty"`
-	Provider       string    `json:"provider,omitempty"`
-	Channel        string    `json:"channel,omitempty"`
-	Directive      string    `json:"directive,omitempty"`
-	Waiver         string    `json:"waiver,omitempty"`
-	Outcome        string    `json:"outcome,omitempty"`
-	Reroute        string    `json:"reroute,omitempty"`
-	Findings       []Finding `json:"findings,omitempty"`
-	Usage          Usage     `json:"usage"`
-	Status         int       `json:"status,omitempty"`
-	ErrorCode      string    `json:"error_code,omitempty"`
-	Stream         bool      `json:"stream,omitempty"`
-	Latency        Duration  `json:"latency_us,omitempty"`
-	TTFB           Duration  `json:"ttfb_us,omitempty"`
-	ContentRef     string    `json:"content_ref,omitempty"`
-	ContentHash    string    `json:"content_hash,omitempty"`
+	Tenant         string `json:"tenant,omitempty"`
+	KeyID          string `json:"key_id,omitempty"`
+	EndUser        string `json:"end_user,omitempty"`
+	Protocol       string `json:"protocol,omitempty"`
+	RequestedModel string `json:"requested_model,omitempty"`
+	ServedModel    string `json:"served_model,omitempty"`
+	Vendor         string `json:"vendor,omitempty"`
+	Provider       string `json:"provider,omitempty"`
+	Channel        string `json:"channel,omitempty"`
+	Directive      string `json:"directive,omitempty"`
+	Waiver         string `json:"waiver,omitempty"`
+	Outcome        string `json:"outcome,omitempty"`
+	Reroute        string `json:"reroute,omitempty"`
+	// SystemPrompt identifies the tenant's standing instructions that were
+	// prepended ("sha256:…" of their text; the text and who set it are
+	// kept with the tenant's prompts).
+	SystemPrompt string    `json:"system_prompt,omitempty"`
+	Findings     []Finding `json:"findings,omitempty"`
+	Usage        Usage     `json:"usage"`
+	Status       int       `json:"status,omitempty"`
+	ErrorCode    string    `json:"error_code,omitempty"`
+	Stream       bool      `json:"stream,omitempty"`
+	Latency      Duration  `json:"latency_us,omitempty"`
+	TTFB         Duration  `json:"ttfb_us,omitempty"`
+	ContentRef   string    `json:"content_ref,omitempty"`
+	ContentHash  string    `json:"content_hash,omitempty"`
 
 	// Admin (and system) records: who did what to which object, why, and
 	// the object before and after.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -122,12 +123,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Gateway, error
 		Capture:      alog.Captures,
 		// Tenant system prompts are kept by the web console (cached; no
 		// database read per request).
-		SystemPrompt: func(tenant string) string {
-			if g.web == nil {
-				return ""
-			}
-			return g.web.SystemPrompt(tenant)
-		},
+		SystemPrompt: g.systemPrompt,
 	}, nil)
 	if err := seed(ctx, g.store, cfg, g.static(cfg), opts.Now()); err != nil {
 		g.Close()
@@ -234,6 +230,29 @@ func (g *Gateway) Reload(ctx context.Context, cfg *config.Config) error {
 		return err
 	}
 	return nil
+}
+
+// systemPrompt is a tenant's standing instructions: those of every
+// ancestor, agency first, then its own (the console keeps them; the cache
+// means no database read per request).
+func (g *Gateway) systemPrompt(tenant string) string {
+	if g.web == nil {
+		return ""
+	}
+	chain := []string{tenant}
+	if tree := g.proxy.Snapshot().Tenants; tree != nil {
+		chain = append(tree.Ancestors(tenant), tenant)
+		for i, j := 0, len(chain)-2; i < j; i, j = i+1, j-1 { // ancestors come nearest first
+			chain[i], chain[j] = chain[j], chain[i]
+		}
+	}
+	var parts []string
+	for _, t := range chain {
+		if p := g.web.SystemPrompt(t); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, "\n\n")
 }
 
 // keyList lists every key in force, from the file and managed, without

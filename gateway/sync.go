@@ -83,6 +83,13 @@ func (g *Gateway) sync(ctx context.Context, why string) {
 		return
 	}
 	g.storeUp()
+	if g.web != nil {
+		// Tenant system prompts live beside conversations, outside the
+		// versioned state: reread them on every poll.
+		if err := g.web.ReloadPrompts(cctx); err != nil {
+			g.opts.Logger.Warn("tenant system prompts not reloaded", "err", err)
+		}
+	}
 	if v == g.Version() {
 		return
 	}

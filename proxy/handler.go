@@ -8,6 +8,7 @@ package proxy
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -96,9 +97,9 @@ type Record struct {
 	Duration       time.Duration
 	// Findings are what the guardrails found, as types, counts and rules.
 	Findings []Finding
-	// SystemPrompt is true when the tenant's standing instructions were
-	// prepended.
-	SystemPrompt bool
+	// SystemPrompt identifies the tenant's standing instructions when they
+	// were prepended: "sha256:" and the hex digest of their text.
+	SystemPrompt string
 	// Prompt and Response are the request's text and the answer's, kept
 	// only when Options.Capture says the tenant's content is captured.
 	Prompt, Response string
@@ -304,7 +305,8 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, codec protocol.
 	}
 	if system != "" {
 		req = withSystem(req, system)
-		rec.SystemPrompt = true
+		sum := sha256.Sum256([]byte(system))
+		rec.SystemPrompt = "sha256:" + hex.EncodeToString(sum[:])
 	}
 	rec.RequestedModel, rec.Stream, rec.EndUser = hd.Model, hd.Stream, hd.User
 	w.Header().Set(HeaderRequestedModel, hd.Model)

@@ -199,6 +199,10 @@ func (s *Server) SystemPrompt(tenant string) string {
 	return s.prompts[tenant]
 }
 
+// ReloadPrompts rereads the tenant system prompts, so a prompt set on
+// another node takes effect here (the gateway calls it as it polls).
+func (s *Server) ReloadPrompts(ctx context.Context) error { return s.loadPrompts(ctx) }
+
 func (s *Server) loadPrompts(ctx context.Context) error {
 	ps, err := s.opts.Conversations.SystemPrompts(ctx)
 	if err != nil {

@@ -51,9 +51,10 @@ func Sample(i int) *audit.Record {
 		Tenant: tenants[i%len(tenants)], KeyID: "key_1", EndUser: "user-7", Protocol: "openai",
 		RequestedModel: "statechat", ServedModel: "m-" + v, Vendor: v, Provider: v, Channel: "direct",
 		Directive: map[bool]string{true: "eop-2026-02-27"}[i%4 == 0], Outcome: "serve",
-		Findings: []audit.Finding{{Type: "pii.ssn", Rule: "ssn-us", Count: 1 + i%2}},
-		Usage:    audit.Usage{Input: 10 + i, Output: 20},
-		Status:   200, Stream: i%2 == 0, Latency: audit.Micros(1500 * time.Millisecond), TTFB: audit.Micros(80 * time.Millisecond),
+		SystemPrompt: "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+		Findings:     []audit.Finding{{Type: "pii.ssn", Rule: "ssn-us", Count: 1 + i%2}},
+		Usage:        audit.Usage{Input: 10 + i, Output: 20},
+		Status:       200, Stream: i%2 == 0, Latency: audit.Micros(1500 * time.Millisecond), TTFB: audit.Micros(80 * time.Millisecond),
 	}
 }
 
