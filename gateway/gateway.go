@@ -56,6 +56,7 @@ type Gateway struct {
 	admin   *admin.Service
 	web     *web.Server
 	sm      *syncMetrics
+	bg      sync.WaitGroup // the watch and retention goroutines
 	limiter limiter
 	// retention is the audit trail's schedule; nil keeps everything.
 	retention *audit.Policy
@@ -206,8 +207,9 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Gateway, error
 	if interval <= 0 {
 		interval = time.Second
 	}
-	go g.watch(wctx, interval)
-	go g.retain(wctx, time.Hour)
+	g.bg.Add(2)
+	go func() { defer g.bg.Done(); g.watch(wctx, interval) }()
+	go func() { defer g.bg.Done(); g.retain(wctx, time.Hour) }()
 	return g, nil
 }
 
@@ -275,7 +277,7 @@ func (g *Gateway) keyList() []switchboard.Principal {
 // keyPrincipal resolves a key presented at sign-in (StateChat, console).
 func (g *Gateway) keyPrincipal(key string) (*switchboard.Principal, bool) {
 	p, ok := g.proxy.Snapshot().Keys[switchboard.HashKey(key)]
-	if ok && !p.Expires.IsZero() && !time.Now().Before(p.Expires) {
+	if ok && !p.Expires.IsZero() && !g.opts.Now().Before(p.Expires) {
 		return nil, false // expired since the snapshot was built
 	}
 	return &p, ok
@@ -284,7 +286,7 @@ func (g *Gateway) keyPrincipal(key string) (*switchboard.Principal, bool) {
 // authenticate resolves the caller of an admin request from any of the
 // three protocols' key headers.
 func (g *Gateway) authenticate(r *http.Request) (*switchboard.Principal, error) {
-	return proxy.Authenticate(g.proxy.Snapshot(), r)
+	return proxy.Authenticate(g.proxy.Snapshot(), r, g.opts.Now())
 }
 
 // Admin is the admin service (the web console uses it).
@@ -323,6 +325,10 @@ func (g *Gateway) Close() error {
 	var err error
 	if g.stop != nil {
 		g.stop()
+		g.bg.Wait() // no sync or pruning may run on a closed store
+	}
+	if c, ok := g.limiter.(interface{ Close() error }); ok {
+		_ = c.Close()
 	}
 	if g.audit != nil {
 		err = g.audit.Close()

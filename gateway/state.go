@@ -223,8 +223,17 @@ func seed(ctx context.Context, s switchboard.Store, cfg *config.Config, static a
 	for _, o := range plan {
 		o.apply(&next)
 	}
-	if _, err := admin.Build(&next, static); err != nil {
+	built, err := admin.Build(&next, static)
+	if err != nil {
 		return fmt.Errorf("the configuration file conflicts with the managed state (changed through the admin API): %w", err)
+	}
+	// Everything refresh will build from this state must build, before any
+	// of it is written: a refused file leaves the store as it was.
+	if _, err := guardrails(cfg, built.Tree, next.Directives, built.Catalog); err != nil {
+		return err
+	}
+	if err := cfg.Limits.Validate(); err != nil {
+		return err
 	}
 	for _, o := range plan {
 		ch := switchboard.Change{At: now, Actor: "config", Action: o.kind + ".seed", Reason: "from the configuration file"}

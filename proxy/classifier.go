@@ -89,15 +89,27 @@ func (h *Handler) classify(ctx context.Context, c *Classifier, req *llm.Request)
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	// Every text the model will read: system instructions and tool
+	// results too, so a prohibited request cannot hide in them. The
+	// conversation's own delimiters are taken out of the texts, so a
+	// message cannot close the conversation and write its own verdict.
+	clean := strings.NewReplacer("<BEGIN CONVERSATION>", "", "<END CONVERSATION>", "",
+		"<BEGIN UNSAFE CONTENT CATEGORIES>", "", "<END UNSAFE CONTENT CATEGORIES>", "").Replace
 	var conv strings.Builder
+	for _, s := range req.System {
+		conv.WriteString("User: " + clean(s) + "\n\n")
+	}
 	for _, m := range req.Messages {
+		role := "User"
+		if m.Role == llm.RoleAssistant {
+			role = "Agent"
+		}
 		for _, p := range m.Parts {
-			if p.Kind == llm.PartText {
-				role := "User"
-				if m.Role == llm.RoleAssistant {
-					role = "Agent"
-				}
-				conv.WriteString(role + ": " + p.Text + "\n\n")
+			switch {
+			case p.Kind == llm.PartText:
+				conv.WriteString(role + ": " + clean(p.Text) + "\n\n")
+			case p.Kind == llm.PartToolResult && p.ToolResult != nil:
+				conv.WriteString("User: " + clean(p.ToolResult.Content) + "\n\n")
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -83,7 +84,8 @@ func (x *exchange) awaitClassifier(t route.Target) error {
 			x.h.opts.Logger.Warn("safety classifier failed", "request_id", x.rec.ID, "err", x.verdict.err)
 		}
 		x.scan.addClassifier(x.verdict.found)
-		x.rec.Findings = x.scan.findings(guard.Policy{})
+		p, _ := x.snap.Guard.policy(x.rec.Principal.Tenant, t.Model.Vendor)
+		x.rec.Findings = x.scan.findings(p)
 	}
 	return x.snap.Guard.classifierVerdict(x.snap.Guard.Classifier, x.verdict.found, x.verdict.err, x.rec.Principal.Tenant, t.Model.Vendor)
 }
@@ -355,6 +357,7 @@ func (x *exchange) stream(t route.Target, resp *provider.Response, pass bool) er
 	enc := x.codec.NewStreamEncoder(x.clientModel(t), x.target, x.head.IncludeUsage)
 	rc := http.NewResponseController(x.w)
 	dropUsage := pass && x.codec.Name() == protocol.OpenAI && !x.head.IncludeUsage
+	geminiPass := pass && x.codec.Name() == protocol.Gemini
 
 	var (
 		p         sse.Parser
@@ -390,6 +393,12 @@ func (x *exchange) stream(t route.Target, resp *provider.Response, pass bool) er
 		}
 		if pass && !(dropUsage && isUsageOnlyChunk(ev.Data)) {
 			out = sse.AppendEvent(out, string(ev.Name), ev.Data)
+		}
+		if pass && geminiPass && bytes.Contains(ev.Data, finishReasonKey) {
+			// Gemini's stream just ends; its decoder stops at EOF. The chunk
+			// with finishReason is the one that completes the answer, so it
+			// waits for the record like any protocol's terminal event.
+			terminal = true
 		}
 		markTerminal(start)
 		return nil
@@ -557,6 +566,8 @@ func upstreamBroke(t route.Target, err error) *switchboard.Error {
 	}
 	return &switchboard.Error{Code: code, Message: "the upstream provider for " + t.Model.ID + " ended the stream early; try again", Cause: err}
 }
+
+var finishReasonKey = []byte(`"finishReason"`)
 
 // isUsageOnlyChunk recognises OpenAI's final usage chunk (choices: []).
 func isUsageOnlyChunk(data []byte) bool {

@@ -103,6 +103,16 @@ type part struct {
 	found    []guard.Finding
 }
 
+// shiftSystem moves the findings of system texts down by n, after n texts
+// (a tenant's standing instructions) were put in front of them.
+func (sc *scanned) shiftSystem(n int) {
+	for i := range sc.parts {
+		if sc.parts[i].msg == -1 {
+			sc.parts[i].idx += n
+		}
+	}
+}
+
 // classifierPart marks the classifier's findings: about the whole prompt,
 // with no span to redact.
 const classifierPart = -2

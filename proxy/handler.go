@@ -223,8 +223,14 @@ func (h *Handler) settle(ctx context.Context, rec *Record) {
 		return
 	}
 	rec.admitted = false
-	cost := rec.prices.Cost(rec.ServedModel, rec.Usage)
-	if err := h.opts.Limiter.Settle(context.WithoutCancel(ctx), rec.ticket, rec.Usage, cost); err != nil {
+	u := rec.Usage
+	if rec.Status == http.StatusOK && u.Total() == 0 {
+		// An answer without usage (an upstream that sends none) is charged
+		// its reservation, never nothing.
+		u.Input = rec.ticket.Estimated
+	}
+	cost := rec.prices.Cost(rec.ServedModel, u)
+	if err := h.opts.Limiter.Settle(context.WithoutCancel(ctx), rec.ticket, u, cost); err != nil {
 		h.opts.Logger.Error("usage not settled against limits", "request_id", rec.ID, "err", err)
 	}
 }
@@ -247,7 +253,13 @@ func (h *Handler) commit(ctx context.Context, rec *Record) error {
 	if h.opts.Recorder == nil {
 		return nil
 	}
-	return h.opts.Recorder.Record(context.WithoutCancel(ctx), rec)
+	if err := h.opts.Recorder.Record(context.WithoutCancel(ctx), rec); err != nil {
+		// Not recorded: the answer is withheld, and the withholding is
+		// what the next attempt records.
+		rec.committed = false
+		return err
+	}
+	return nil
 }
 
 func (h *Handler) handle(w http.ResponseWriter, r *http.Request, codec protocol.Codec, t protocol.Target, rec *Record) error {
@@ -259,7 +271,7 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, codec protocol.
 		return e
 	}
 	snap := h.snap.Load()
-	p, err := authenticate(snap, r, codec.Name())
+	p, err := authenticate(snap, r, codec.Name(), h.opts.Now())
 	if err != nil {
 		return err
 	}
@@ -267,6 +279,12 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, codec protocol.
 	body, err := readBody(w, r, h.opts.MaxBodyBytes)
 	if err != nil {
 		return err
+	}
+	if k := duplicateKey(body); k != "" {
+		// The gateway reads the first occurrence and the upstream the last:
+		// a duplicate could route, price or limit one model and serve another.
+		return &switchboard.Error{Code: switchboard.EINVALID, Param: k,
+			Message: "the request has the field \"" + k + "\" more than once; send each field once"}
 	}
 	hd, ok := peek(codec.Name(), body, t)
 	var req *llm.Request
@@ -305,6 +323,7 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, codec protocol.
 	}
 	if system != "" {
 		req = withSystem(req, system)
+		sc.shiftSystem(1) // the client's system texts moved down by one
 		sum := sha256.Sum256([]byte(system))
 		rec.SystemPrompt = "sha256:" + hex.EncodeToString(sum[:])
 	}
@@ -391,13 +410,13 @@ func headerSafe(s string) string {
 
 // Authenticate resolves the caller of a non-protocol request (admin API,
 // console) from whichever key header it sent.
-func Authenticate(s *Snapshot, r *http.Request) (*switchboard.Principal, error) {
-	return authenticate(s, r, protocol.OpenAI)
+func Authenticate(s *Snapshot, r *http.Request, now time.Time) (*switchboard.Principal, error) {
+	return authenticate(s, r, protocol.OpenAI, now)
 }
 
 // authenticate finds the caller's key in the protocol's own header, falling
 // back to the others so any client library works.
-func authenticate(s *Snapshot, r *http.Request, proto protocol.Name) (*switchboard.Principal, error) {
+func authenticate(s *Snapshot, r *http.Request, proto protocol.Name, now time.Time) (*switchboard.Principal, error) {
 	// A person signed in by single sign-on, on whose behalf StateChat or
 	// the console calls in-process: the caller was set by code in this
 	// process, never by the network.
@@ -411,7 +430,7 @@ func authenticate(s *Snapshot, r *http.Request, proto protocol.Name) (*switchboa
 	}
 	h := switchboard.HashKey(key)
 	if p, ok := s.Keys[h]; ok {
-		if !p.Expires.IsZero() && !time.Now().Before(p.Expires) {
+		if !p.Expires.IsZero() && !now.Before(p.Expires) {
 			return nil, &switchboard.Error{Code: switchboard.EUNAUTHORIZED, Param: "key",
 				Message: "this API key expired at " + p.Expires.UTC().Format(time.RFC3339) + "; ask your administrator for a new one"}
 		}

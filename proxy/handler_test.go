@@ -126,3 +126,42 @@ func TestAuditFailureWithholdsAnswer(t *testing.T) {
 		t.Fatalf("stream should end with an error event, not [DONE]:\n%s", all)
 	}
 }
+
+// TestRecordBeforeGeminiFinalChunk: a Gemini stream has no terminal event
+// of its own; on the passthrough path the chunk carrying finishReason is
+// held until the record is committed.
+func TestRecordBeforeGeminiFinalChunk(t *testing.T) {
+	w := &logWriter{header: http.Header{}}
+	h := handler(t, recorderFunc(func(_ context.Context, rec *proxy.Record) error {
+		w.mark("RECORD")
+		return nil
+	}), "gemini")
+	body := `{"contents":[{"role":"user","parts":[{"text":"hello there [[fake:chunks=3]]"}]}]}`
+	r := httptest.NewRequest("POST", "/v1beta/models/m:streamGenerateContent?alt=sse", strings.NewReader(body))
+	r.Header.Set("x-goog-api-key", key)
+	h.ServeHTTP(w, r)
+	all := strings.Join(w.log, "")
+	rec, fin := strings.Index(all, "RECORD"), strings.Index(all, `"finishReason"`)
+	if rec < 0 || fin < 0 || fin < rec || strings.Index(all, "Simulated") > rec {
+		t.Fatalf("want content, then the record, then the finishReason chunk:\n%s", all)
+	}
+}
+
+// TestDuplicateFieldsAreRefused: the gateway reads a field's first copy and
+// an upstream its last, so a duplicate could be routed, limited and priced
+// as one model and served as another.
+func TestDuplicateFieldsAreRefused(t *testing.T) {
+	h := handler(t, nil, "openai")
+	for _, tc := range []struct{ body, param string }{
+		{`{"model":"m","messages":[{"role":"user","content":"hi"}],"model":"other"}`, "model"},
+		{`{"model":"m","stream":true,"stream_options":{"include_usage":true,"include_usage":false},"messages":[{"role":"user","content":"hi"}]}`, "stream_options.include_usage"},
+	} {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest("POST", "/v1/chat/completions", strings.NewReader(tc.body))
+		r.Header.Set("Authorization", "Bearer "+key)
+		h.ServeHTTP(w, r)
+		if w.Code != 400 || !strings.Contains(w.Body.String(), `"param":"`+tc.param+`"`) {
+			t.Errorf("%s: %d %s", tc.body, w.Code, w.Body)
+		}
+	}
+}

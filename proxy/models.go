@@ -119,7 +119,7 @@ func (h *Handler) serveModels(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s := h.snap.Load()
-	p, err := authenticate(s, r, proto)
+	p, err := authenticate(s, r, proto, h.opts.Now())
 	if err != nil {
 		h.writeError(w, codec, switchboard.AsError(err))
 		return
@@ -152,7 +152,7 @@ func (h *Handler) serveModel(w http.ResponseWriter, r *http.Request) {
 	}
 	codec := h.opts.Codecs[proto]
 	s := h.snap.Load()
-	p, err := authenticate(s, r, proto)
+	p, err := authenticate(s, r, proto, h.opts.Now())
 	if err != nil {
 		h.writeError(w, codec, switchboard.AsError(err))
 		return
@@ -175,7 +175,7 @@ func (h *Handler) serveModel(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) serveGeminiModels(w http.ResponseWriter, r *http.Request) {
 	codec := h.opts.Codecs[protocol.Gemini]
 	s := h.snap.Load()
-	p, err := authenticate(s, r, protocol.Gemini)
+	p, err := authenticate(s, r, protocol.Gemini, h.opts.Now())
 	if err != nil {
 		h.writeError(w, codec, switchboard.AsError(err))
 		return
@@ -191,7 +191,7 @@ func (h *Handler) serveGeminiModels(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) serveGeminiModel(w http.ResponseWriter, r *http.Request, id string) {
 	codec := h.opts.Codecs[protocol.Gemini]
 	s := h.snap.Load()
-	p, err := authenticate(s, r, protocol.Gemini)
+	p, err := authenticate(s, r, protocol.Gemini, h.opts.Now())
 	if err != nil {
 		h.writeError(w, codec, switchboard.AsError(err))
 		return

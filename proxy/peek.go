@@ -100,3 +100,35 @@ func peekUsage(proto protocol.Name, body []byte) (llm.Usage, bool) {
 		return llm.Usage{Input: a, Output: b + d, CacheRead: c, Reasoning: d}, r[0].Exists()
 	}
 }
+
+// duplicateKey returns a top-level field the body has more than once, or
+// one inside stream_options, stream settings being read by the gateway and
+// the upstream alike ("" when there is none or the body is not an object).
+func duplicateKey(body []byte) string {
+	if len(body) == 0 || body[0] != '{' {
+		return ""
+	}
+	dup := func(obj gjson.Result) string {
+		seen := make(map[string]struct{}, 16)
+		found := ""
+		obj.ForEach(func(k, _ gjson.Result) bool {
+			if _, ok := seen[k.Str]; ok {
+				found = k.Str
+				return false
+			}
+			seen[k.Str] = struct{}{}
+			return true
+		})
+		return found
+	}
+	root := gjson.ParseBytes(body)
+	if k := dup(root); k != "" {
+		return k
+	}
+	if so := root.Get("stream_options"); so.IsObject() {
+		if k := dup(so); k != "" {
+			return "stream_options." + k
+		}
+	}
+	return ""
+}

@@ -81,6 +81,9 @@ func Dial(ctx context.Context, url string) (*goredis.Client, error) {
 	return c, nil
 }
 
+// Close closes the Redis client.
+func (l *Limiter) Close() error { return l.rdb.Close() }
+
 // SetConfig replaces the limits in force; the counts so far are kept. It
 // returns an EINVALID error, and changes nothing, when cfg is invalid.
 func (l *Limiter) SetConfig(cfg limits.Config) error {
