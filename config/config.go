@@ -86,7 +86,9 @@ type Gateway struct {
 	// StoreOutage is what a node does while its state store is unreachable:
 	// static (default) keeps serving from the last snapshot and says so in
 	// its metrics; closed refuses requests until the store is back. Either
-	// way /readyz fails meanwhile.
+	// way /readyz fails meanwhile. A durable audit trail on the same
+	// database still needs it for every answer, so fail-static serves
+	// through an outage only with audit.mode async.
 	StoreOutage string `yaml:"store_outage"`
 }
 
