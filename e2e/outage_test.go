@@ -146,7 +146,8 @@ func TestStoreOutage(t *testing.T) {
 		b, _ := get(static, "/readyz")
 		return a == 200 && b == 200 && status(t, closed.URL, "m-openai") == 200
 	})
-	if _, m := get(static, "/metrics"); !strings.Contains(m, "switchboard_snapshot_stale 0") {
-		t.Errorf("the stale gauge did not clear")
-	}
+	waitFor("the stale gauge to clear", func() bool {
+		_, m := get(static, "/metrics")
+		return strings.Contains(m, "switchboard_snapshot_stale 0") && strings.Contains(m, "switchboard_store_up 1")
+	})
 }
