@@ -40,7 +40,7 @@ const (
 //	GET  /admin/v1/audit/verify      verify the whole chain
 //	GET  /admin/v1/audit/holds       list legal holds
 //	POST /admin/v1/audit/holds       place one: {"tenant","from","to","reason"}
-//	GET  /admin/v1/audit/compliance  directive=ID [tenant, from, to]
+//	GET  /admin/v1/audit/compliance  directive=ID [tenant, from, to, format=json|md|csv|html]
 //
 // Admins may do everything, auditors only GET.
 func Handler(o HandlerOptions) http.Handler {
@@ -253,9 +253,22 @@ func (h *apiHandler) compliance(w http.ResponseWriter, r *http.Request, _ *switc
 	if o.To, err = ParseTime("to", q.Get("to")); err != nil {
 		return err
 	}
+	format := q.Get("format")
+	ct, ok := map[string]string{"": "application/json", "json": "application/json", "md": "text/markdown; charset=utf-8",
+		"csv": "text/csv", "html": "text/html; charset=utf-8"}[format]
+	if !ok {
+		return &switchboard.Error{Code: switchboard.EINVALID, Param: "format", Message: "format must be json, md, csv or html"}
+	}
 	rep, err := Report(r.Context(), h.o.Log.Store(), d, ts, o, h.o.Now())
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, rep)
+	if format == "" || format == "json" {
+		return writeJSON(w, rep)
+	}
+	w.Header().Set("Content-Type", ct)
+	if format != "html" {
+		w.Header().Set("Content-Disposition", `attachment; filename="compliance-`+id+`.`+format+`"`)
+	}
+	return rep.Write(w, format)
 }

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -148,4 +149,21 @@ func TestComplianceReport2026(t *testing.T) {
 		"dod/army": {reroutes: 1},
 		"dod":      {permitted: 4},
 	})
+}
+
+// TestComplianceReportFormats: the evidence report the console links to
+// comes from the admin API in each format, and an unknown one is refused.
+func TestComplianceReportFormats(t *testing.T) {
+	srv, clk := scenario(t)
+	clk.Set(time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC))
+	ask(t, srv.URL, "treasury", "claude-sonnet-4-5")
+	for format, want := range map[string]string{"html": "<table", "md": "# Compliance evidence", "csv": "tenant", "json": `"directive"`} {
+		st, b := admin(t, srv.URL, "GET", "/admin/v1/audit/compliance?directive=eop-2026-02-27&format="+format, "")
+		if st != 200 || !strings.Contains(b, want) {
+			t.Errorf("format %s: %d %.300s", format, st, b)
+		}
+	}
+	if st, _ := admin(t, srv.URL, "GET", "/admin/v1/audit/compliance?directive=eop-2026-02-27&format=pdf", ""); st != 400 {
+		t.Errorf("format pdf: %d, want 400", st)
+	}
 }

@@ -184,7 +184,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*Gateway, error
 		// Conversations live beside state; the audit reader feeds the
 		// console's audit browser and compliance dashboard.
 		Conversations: convs,
-		Audit:         auditReader{log: alog, keys: []ed25519.PublicKey{alog.Signer().Public()}},
+		Audit:         g.AuditReader(),
 		Keys:          g.keyList,
 		SecureCookies: opts.SecureCookies,
 		Now:           opts.Now,
@@ -339,6 +339,11 @@ func (g *Gateway) Close() error {
 		}
 	}
 	return err
+}
+
+// AuditReader is the audit trail as the console reads it.
+func (g *Gateway) AuditReader() web.AuditReader {
+	return auditReader{log: g.audit, keys: []ed25519.PublicKey{g.audit.Signer().Public()}}
 }
 
 // Audit is the audit trail.

@@ -101,6 +101,7 @@ func (st *stack) serve(t *testing.T, cdb *sqlite.DB) *httptest.Server {
 	t.Helper()
 	ws, err := web.New(context.Background(), web.Options{
 		Gateway:       st.g.Handler(),
+		Audit:         st.g.AuditReader(),
 		Admin:         st.admin,
 		Conversations: sqlite.NewConversationStore(cdb),
 		Authenticate: func(key string) (*switchboard.Principal, bool) {

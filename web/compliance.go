@@ -79,7 +79,7 @@ func (s *Server) compliancePage(w http.ResponseWriter, r *http.Request, sess *Se
 				continue
 			}
 			p := scopeProgress{Directive: d.ID, Title: d.Title, Vendor: d.Subject.Vendor, State: d.CurrentState, Start: d.Start(i), End: d.End(i),
-				ReportURL: "/console/api/audit/report?directive=" + url.QueryEscape(d.ID) + "&tenant=" + url.QueryEscape(tenant) + "&format=html"}
+				ReportURL: "/console/api/audit/compliance?directive=" + url.QueryEscape(d.ID) + "&tenant=" + url.QueryEscape(tenant) + "&format=html"}
 			p.Immediate = !p.End.After(p.Start)
 			switch {
 			case !now.After(p.Start):
