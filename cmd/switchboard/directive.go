@@ -283,13 +283,7 @@ func directiveDelete(ctx context.Context, fs *flag.FlagSet, args []string, stdou
 	if len(pos) != 1 {
 		return usageError(stderr, "usage: switchboard directive delete ID [--reason TEXT]")
 	}
-	var res admin.ChangeResult
-	printed, err := client().do(ctx, "DELETE", "directives/"+escapePath(pos[0]), map[string]string{"reason": *reason}, &res)
-	if err != nil || printed {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s: deleted (change %d)\n", pos[0], res.Change.Seq)
-	return nil
+	return saved(ctx, client(), stdout, "DELETE", "directives/"+escapePath(pos[0]), map[string]string{"reason": *reason}, pos[0]+": deleted")
 }
 
 func directiveAction(ctx context.Context, fs *flag.FlagSet, sub string, args []string, stdout, stderr io.Writer) error {

@@ -60,14 +60,8 @@ func tenantCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if len(pos) != 1 {
 			return usageError(stderr, "usage: switchboard tenant put ID [--name NAME] [--parent ID]")
 		}
-		var res admin.ChangeResult
 		body := admin.TenantBody{Name: *name, Parent: *parent, Reason: *reason}
-		printed, err := client().do(ctx, "PUT", "tenants/"+escapePath(pos[0]), body, &res)
-		if err != nil || printed {
-			return err
-		}
-		fmt.Fprintf(stdout, "tenant %s saved (change %d)\n", pos[0], res.Change.Seq)
-		return nil
+		return saved(ctx, client(), stdout, "PUT", "tenants/"+escapePath(pos[0]), body, "tenant "+pos[0]+" saved")
 	case "delete":
 		client := adminFlags(fs, stdout)
 		reason := fs.String("reason", "", "why, for the change log")
@@ -78,13 +72,7 @@ func tenantCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if len(pos) != 1 {
 			return usageError(stderr, "usage: switchboard tenant delete ID [--reason TEXT]")
 		}
-		var res admin.ChangeResult
-		printed, err := client().do(ctx, "DELETE", "tenants/"+escapePath(pos[0]), map[string]string{"reason": *reason}, &res)
-		if err != nil || printed {
-			return err
-		}
-		fmt.Fprintf(stdout, "tenant %s deleted (change %d)\n", pos[0], res.Change.Seq)
-		return nil
+		return saved(ctx, client(), stdout, "DELETE", "tenants/"+escapePath(pos[0]), map[string]string{"reason": *reason}, "tenant "+pos[0]+" deleted")
 	case "changes":
 		return changesCmd(ctx, switchboard.KindTenant, args, stdout, stderr)
 	case "help", "-h", "--help":
