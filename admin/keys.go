@@ -154,11 +154,7 @@ func (s *Service) Keys(ctx context.Context, p *switchboard.Principal, tenant str
 	if err != nil {
 		return nil, err
 	}
-	st, err := s.Store.Load(ctx)
-	if err != nil {
-		return nil, err
-	}
-	tree, err := switchboard.NewTenantTree(st.Tenants)
+	_, tree, err := s.loadTree(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -185,11 +181,7 @@ func (s *Service) Key(ctx context.Context, p *switchboard.Principal, id string) 
 	if err != nil {
 		return nil, err
 	}
-	st, err := s.Store.Load(ctx)
-	if err != nil {
-		return nil, err
-	}
-	tree, err := switchboard.NewTenantTree(st.Tenants)
+	_, tree, err := s.loadTree(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -235,11 +227,7 @@ func (s *Service) CreateKey(ctx context.Context, p *switchboard.Principal, r Key
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, err := s.Store.Load(ctx)
-	if err != nil {
-		return nil, err
-	}
-	tree, err := switchboard.NewTenantTree(st.Tenants)
+	st, tree, err := s.loadTree(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -362,11 +350,7 @@ func (s *Service) updateKey(ctx context.Context, p *switchboard.Principal, id, a
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, err := s.Store.Load(ctx)
-	if err != nil {
-		return nil, err
-	}
-	tree, err := switchboard.NewTenantTree(st.Tenants)
+	_, tree, err := s.loadTree(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -432,11 +416,7 @@ func (s *Service) tenantActor(ctx context.Context, p *switchboard.Principal, id 
 	if p == nil || p.Role != switchboard.RoleTenantAdmin {
 		return p, nil
 	}
-	st, err := s.Store.Load(ctx)
-	if err != nil {
-		return nil, err
-	}
-	tree, err := switchboard.NewTenantTree(st.Tenants)
+	_, tree, err := s.loadTree(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -482,11 +462,7 @@ func (s *Service) visibleChanges(ctx context.Context, p *switchboard.Principal, 
 	if readsAll(p) {
 		return cs, nil
 	}
-	st, err := s.Store.Load(ctx)
-	if err != nil {
-		return nil, err
-	}
-	tree, err := switchboard.NewTenantTree(st.Tenants)
+	_, tree, err := s.loadTree(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -579,4 +555,18 @@ func (h *handler) keyAction(w http.ResponseWriter, r *http.Request, p *switchboa
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
+}
+
+// loadTree loads the managed state and its tenant tree, which every key
+// operation checks the caller's reach against.
+func (s *Service) loadTree(ctx context.Context) (*switchboard.State, *switchboard.TenantTree, error) {
+	st, err := s.Store.Load(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	tree, err := switchboard.NewTenantTree(st.Tenants)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, tree, nil
 }
