@@ -32,6 +32,11 @@ type Options struct {
 	// committed (at most one batch plus the queue). The default, durable
 	// mode returns only after the record's batch has committed.
 	Async bool
+	// AsyncLinger is how long, in async mode, the writer collects records
+	// before committing them (default 10ms): no caller waits, so one
+	// commit's fixed cost (the fsync, the index pages) is shared by every
+	// record of the interval. It bounds how much more a crash can lose.
+	AsyncLinger time.Duration
 	// CheckpointEvery signs a checkpoint after this many records
 	// (default 1000); CheckpointInterval after this long with records not
 	// yet covered (default 1 minute).
@@ -97,6 +102,9 @@ func New(opts Options) (*Log, error) {
 	}
 	if opts.Queue <= 0 {
 		opts.Queue = 8192
+	}
+	if opts.AsyncLinger <= 0 {
+		opts.AsyncLinger = 10 * time.Millisecond
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -239,6 +247,9 @@ func (l *Log) run() {
 	tick := time.NewTicker(l.opts.CheckpointInterval)
 	defer tick.Stop()
 	batch := make([]*pending, 0, l.opts.MaxBatch)
+	// linger is stopped whenever it is not in use (async mode only).
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
 	for {
 		select {
 		case p, ok := <-l.queue:
@@ -248,19 +259,39 @@ func (l *Log) run() {
 			}
 			batch = append(batch[:0], p)
 			open := true
+			// In async mode nobody waits for the commit: collect records
+			// for AsyncLinger (or a full batch), then commit them at once.
+			var deadline <-chan time.Time
+			if l.opts.Async {
+				linger.Reset(l.opts.AsyncLinger)
+				deadline = linger.C
+			}
 		drain:
 			for open && len(batch) < l.opts.MaxBatch {
-				select {
-				case q, ok := <-l.queue:
-					if !ok {
-						open = false
+				var (
+					q  *pending
+					ok bool
+				)
+				if deadline == nil {
+					select {
+					case q, ok = <-l.queue:
+					default:
 						break drain
 					}
-					batch = append(batch, q)
-				default:
-					break drain
+				} else {
+					select {
+					case q, ok = <-l.queue:
+					case <-deadline:
+						break drain
+					}
 				}
+				if !ok {
+					open = false
+					break
+				}
+				batch = append(batch, q)
 			}
+			linger.Stop()
 			_ = l.commit(batch, false)
 			clear(batch)
 			if !open {

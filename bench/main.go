@@ -34,7 +34,7 @@ const benchKey = "sb-bench-key-00000001"
 
 // gatewayConfig is the gateway's configuration: one provider per upstream
 // protocol, all on the fake; %[1]s is the fake's URL, %[2]s the store path,
-// %[3]s the key. Key lookup, routing and metrics are on, as in production;
+// %[3]s the key, %[4]s the audit mode. Key lookup, routing and metrics are on, as in production;
 // the gateway also logs one line per request (to a file).
 const gatewayConfig = `
 store: "sqlite:%[2]s"
@@ -54,6 +54,7 @@ tenants:
   bench: {name: Benchmark}
 keys:
   - {key: %[3]s, tenant: bench, name: bench}
+audit: {mode: %[4]s}
 `
 
 type flags struct {
@@ -62,6 +63,8 @@ type flags struct {
 	rounds, chunks   int
 	out              string
 	keep             bool
+	cpuprofile       string
+	audit            string
 }
 
 func main() {
@@ -83,6 +86,8 @@ func run() error {
 	flag.IntVar(&f.chunks, "chunks", 4, "pieces the fake splits a streamed reply into")
 	flag.StringVar(&f.out, "out", "", "also write the Markdown report to `FILE`")
 	flag.BoolVar(&f.keep, "keep", false, "keep the temporary directory (binaries, config, child logs)")
+	flag.StringVar(&f.audit, "audit", "durable", "the gateway's audit `MODE`: durable (each answer waits for its record's commit) or async")
+	flag.StringVar(&f.cpuprofile, "cpuprofile", "", "write the gateway's CPU profile over the whole run to `FILE`")
 	flag.Parse()
 	for s := range strings.SplitSeq(*concList, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -90,6 +95,9 @@ func run() error {
 			return fmt.Errorf("-concurrency: %q is not a number from 1 to 1024", s)
 		}
 		f.concs = append(f.concs, n)
+	}
+	if f.audit != "durable" && f.audit != "async" {
+		return fmt.Errorf("-audit %q: say durable or async", f.audit)
 	}
 	if f.duration <= 0 || f.rounds < 1 || f.chunks < 1 {
 		return errors.New("-duration, -rounds and -chunks must be positive")
@@ -120,7 +128,7 @@ func run() error {
 		return fmt.Errorf("go build: %w", err)
 	}
 
-	fake, rp, gw, err := startAll(ctx, tmp, f.chunks)
+	fake, rp, gw, err := startAll(ctx, tmp, f)
 	if err != nil {
 		return err
 	}
@@ -181,7 +189,7 @@ func run() error {
 }
 
 // startAll starts the fake, the stock reverse proxy and the gateway.
-func startAll(ctx context.Context, dir string, chunks int) (fake, rp, gw *child, err error) {
+func startAll(ctx context.Context, dir string, f flags) (fake, rp, gw *child, err error) {
 	addrs := make([]string, 3)
 	for i := range addrs {
 		if addrs[i], err = freeAddr(); err != nil {
@@ -190,7 +198,7 @@ func startAll(ctx context.Context, dir string, chunks int) (fake, rp, gw *child,
 	}
 	bin := func(name string) string { return filepath.Join(dir, name) }
 	fake, err = startChild(ctx, "fake", "http://"+addrs[0], "/", filepath.Join(dir, "fake.log"),
-		bin("fake"), "--addr", addrs[0], "--chunks", strconv.Itoa(chunks))
+		bin("fake"), "--addr", addrs[0], "--chunks", strconv.Itoa(f.chunks))
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -200,12 +208,19 @@ func startAll(ctx context.Context, dir string, chunks int) (fake, rp, gw *child,
 		return nil, nil, nil, err
 	}
 	cfgPath := filepath.Join(dir, "switchboard.yaml")
-	cfg := fmt.Sprintf(gatewayConfig, fake.url, filepath.Join(dir, "switchboard.db"), benchKey)
+	cfg := fmt.Sprintf(gatewayConfig, fake.url, filepath.Join(dir, "switchboard.db"), benchKey, f.audit)
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		return nil, nil, nil, err
 	}
-	gw, err = startChild(ctx, "gateway", "http://"+addrs[2], "/readyz", filepath.Join(dir, "gateway.log"),
-		bin("switchboard"), "serve", "--config", cfgPath, "--addr", addrs[2])
+	args := []string{"serve", "--config", cfgPath, "--addr", addrs[2]}
+	if f.cpuprofile != "" {
+		prof, err := filepath.Abs(f.cpuprofile)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		args = append(args, "--cpuprofile", prof)
+	}
+	gw, err = startChild(ctx, "gateway", "http://"+addrs[2], "/readyz", filepath.Join(dir, "gateway.log"), bin("switchboard"), args...)
 	if err != nil {
 		return nil, nil, nil, err
 	}

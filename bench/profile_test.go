@@ -11,6 +11,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/switchboard-gov/switchboard/config"
@@ -48,7 +49,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	rps := httptest.NewServer(rp)
 	b.Cleanup(rps.Close)
 
-	raw := fmt.Sprintf(gatewayConfig, fake.URL, filepath.Join(b.TempDir(), "sb.db"), benchKey)
+	raw := fmt.Sprintf(gatewayConfig, fake.URL, filepath.Join(b.TempDir(), "sb.db"), benchKey, "durable")
 	cfg, err := config.Parse([]byte(raw), func(string) (string, bool) { return "", false })
 	if err != nil {
 		b.Fatal(err)
@@ -84,6 +85,32 @@ func runScenario(b *testing.B, sc scenario) {
 	}
 }
 
+// runParallel sends sc's request b.N times from 16 goroutines, as the
+// whole-process benchmark's concurrency-16 cells do, so that a profile
+// shows the batching and contention of that load.
+func runParallel(b *testing.B, sc scenario) {
+	const workers = 16
+	cl := newClient(workers)
+	defer cl.CloseIdleConnections()
+	body := chatBody(sc.model, sc.stream)
+	var buf bytes.Buffer
+	if _, err := once(context.Background(), cl, sc, body, &buf); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetParallelism((workers + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		var buf bytes.Buffer
+		for pb.Next() {
+			if _, err := once(context.Background(), cl, sc, body, &buf); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
 func benchBoth(b *testing.B, sc func(e *benchEnv) scenario) {
 	e := newBenchEnv(b)
 	for _, stream := range []bool{false, true} {
@@ -95,6 +122,11 @@ func benchBoth(b *testing.B, sc func(e *benchEnv) scenario) {
 			s := sc(e)
 			s.stream = stream
 			runScenario(b, s)
+		})
+		b.Run(name+"-c16", func(b *testing.B) {
+			s := sc(e)
+			s.stream = stream
+			runParallel(b, s)
 		})
 	}
 }

@@ -116,7 +116,8 @@ func (r *report) markdown() string {
 	}
 	fmt.Fprintf(&b, "- USER_HZ: %s; CPU time resolution is one tick (%s) per reading\n", hz, time.Second/time.Duration(r.hz))
 	fmt.Fprintf(&b, "- Per cell: %s warm-up, %s measured, %d round(s) (medians over rounds)\n", r.f.warmup, r.f.duration, r.f.rounds)
-	fmt.Fprintf(&b, "- Fake provider: separate process, %d stream chunks, no latency; load generator, fake, proxy and gateway share the machine's CPUs\n\n", r.f.chunks)
+	fmt.Fprintf(&b, "- Fake provider: separate process, %d stream chunks, no latency; load generator, fake, proxy and gateway share the machine's CPUs\n", r.f.chunks)
+	fmt.Fprintf(&b, "- Gateway: key lookup, routing, metrics, a log line per request and the audit trail in %s mode (SQLite)\n\n", r.f.audit)
 
 	for _, stream := range []bool{false, true} {
 		kind := "Non-streaming"

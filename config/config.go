@@ -154,8 +154,8 @@ type ClassifierSpec struct {
 // AuditSpec configures the audit trail.
 type AuditSpec struct {
 	// Mode is durable (default: a request's record is committed before its
-	// answer completes) or async (faster; a crash can lose the last
-	// records not yet committed).
+	// answer completes) or async (records are committed in the background,
+	// every 10ms: cheaper, but a crash can lose the last ones).
 	Mode string `yaml:"mode"`
 	// KeyFile is the Ed25519 key that signs checkpoints; created (0600)
 	// on first start when missing, its public key written beside it as

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -93,6 +94,40 @@ func verify(t *testing.T, s audit.Store, keys ...ed25519.PublicKey) *audit.Verif
 // Run runs the contract suite.
 func Run(t *testing.T, s Suite) {
 	ctx := context.Background()
+	t.Run("AsyncLingersThenCommitsOnce", func(t *testing.T) {
+		st := &countingStore{Store: s.New(t)}
+		// A linger far longer than the writes take: all 20 land in one batch.
+		l := newLog(t, st, audit.Options{Async: true, AsyncLinger: time.Hour})
+		write(t, l, 0, 20)
+		if head, err := st.Head(ctx); err != nil || head.Seq != 0 {
+			t.Fatalf("head = %+v, %v: async writes committed before the linger ended", head, err)
+		}
+		// Close ends the linger: everything queued is committed and sealed.
+		if err := l.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if rep := verify(t, st); !rep.OK || rep.Records != 20 || rep.Unsealed != 0 {
+			t.Errorf("verify = %+v", rep)
+		}
+		if n := st.appends.Load(); n > 2 { // the batch, and perhaps the final checkpoint
+			t.Errorf("%d appends for 20 async records; want them in one batch", n)
+		}
+
+		// A short linger commits without Close.
+		st2 := s.New(t)
+		l2 := newLog(t, st2, audit.Options{Async: true, AsyncLinger: time.Millisecond})
+		write(t, l2, 0, 3)
+		for i := 0; ; i++ {
+			head, err := st2.Head(ctx)
+			if err == nil && head.Seq == 3 {
+				break
+			}
+			if i == 500 {
+				t.Fatalf("head = %+v, %v: async records never committed", head, err)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
 	t.Run("RoundTripAndVerify", func(t *testing.T) {
 		st := s.New(t)
 		sg := Signer(t)
@@ -357,4 +392,15 @@ func Run(t *testing.T, s Suite) {
 func isCode(err error, code string) bool {
 	var e *switchboard.Error
 	return errors.As(err, &e) && e.Code == code
+}
+
+// countingStore counts the appends reaching a store.
+type countingStore struct {
+	audit.Store
+	appends atomic.Int64
+}
+
+func (c *countingStore) Append(ctx context.Context, b *audit.Batch) (audit.Head, error) {
+	c.appends.Add(1)
+	return c.Store.Append(ctx, b)
 }

@@ -2,6 +2,7 @@ package audittest
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -13,8 +14,8 @@ import (
 // records per second sustained with 64 concurrent writers, and the
 // latency a durable Write adds at concurrency 1 and 64.
 func Bench(b *testing.B, open func(b *testing.B) audit.Store) {
-	for _, conc := range []int{1, 64} {
-		b.Run("durable/concurrency="+itoa(conc), func(b *testing.B) {
+	for _, conc := range []int{1, 4, 64} {
+		b.Run("durable/concurrency="+strconv.Itoa(conc), func(b *testing.B) {
 			st := open(b)
 			l, err := audit.New(audit.Options{Store: st, Signer: Signer(b)})
 			if err != nil {
@@ -25,6 +26,7 @@ func Bench(b *testing.B, open func(b *testing.B) audit.Store) {
 			var mu sync.Mutex
 			var total time.Duration
 			b.ResetTimer()
+			cpu0 := cpuMicros()
 			var wg sync.WaitGroup
 			per := b.N/conc + 1
 			for w := range conc {
@@ -49,13 +51,7 @@ func Bench(b *testing.B, open func(b *testing.B) audit.Store) {
 			n := per * conc
 			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "records/s")
 			b.ReportMetric(float64(total.Microseconds())/float64(n), "µs/write")
+			b.ReportMetric(float64(cpuMicros()-cpu0)/float64(n), "cpu-µs/write")
 		})
 	}
-}
-
-func itoa(i int) string {
-	if i == 1 {
-		return "1"
-	}
-	return "64"
 }

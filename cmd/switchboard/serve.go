@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"os/signal"
 	"path/filepath"
 	"syscall"
@@ -32,6 +33,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	simulate := fs.Bool("simulate", false, "with --config: put the in-process simulated vendors behind every provider (offline demos, training)")
 	logJSON := fs.Bool("log-json", false, "write logs as JSON lines")
 	logLevel := fs.String("log-level", "info", "log `LEVEL`: debug (adds a line per request), info, warn or error")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `FILE` (for `go tool pprof`), until shutdown")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -52,6 +54,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		handler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})
 	}
 	log := slog.New(handler)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("serve: --cpuprofile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return fmt.Errorf("serve: --cpuprofile: %w", err)
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
 
 	now := time.Now
 	if *at != "" {
