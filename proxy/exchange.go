@@ -362,6 +362,9 @@ func (x *exchange) stream(t route.Target, resp *provider.Response, pass bool) er
 
 	var (
 		p         sse.Parser
+		early     error // the classifier's refusal, met while sending the first bytes
+		gone      bool  // the client went away while the first bytes were sent
+		send      func() bool
 		folder    llm.Folder
 		committed bool
 		terminal  bool
@@ -408,6 +411,20 @@ func (x *exchange) stream(t route.Target, resp *provider.Response, pass bool) er
 			terminal = true
 		}
 		markTerminal(start)
+		if !committed && holdFrom < 0 && len(out) > 0 {
+			// The answer's first bytes leave now, not after the rest of
+			// this read is decoded: they are the time to first byte. (A
+			// terminal event is never sent early: the record must see the
+			// events after it, such as a usage chunk, before it commits.)
+			if err := x.awaitClassifier(t); err != nil {
+				early = err
+				return errStopStream
+			}
+			if !send() {
+				gone = true
+				return errStopStream
+			}
+		}
 		return nil
 	}
 	commit := func() {
@@ -423,7 +440,7 @@ func (x *exchange) stream(t route.Target, resp *provider.Response, pass bool) er
 	}
 	// send writes out, holding the terminal bytes until the record is
 	// committed. It reports false when the client has gone.
-	send := func() bool {
+	send = func() bool {
 		if len(out) == 0 {
 			return true
 		}
@@ -470,6 +487,13 @@ func (x *exchange) stream(t route.Target, resp *provider.Response, pass bool) er
 		n, rerr := resp.Body.Read(buf)
 		if n > 0 {
 			if err := p.Feed(buf[:n], onEvent); err != nil {
+				switch {
+				case early != nil:
+					return early
+				case gone:
+					x.finishUsage(&folder)
+					return nil // as below: its context cancels the upstream
+				}
 				if !committed {
 					return &provider.UpstreamError{Status: 502, Err: err}
 				}
@@ -511,6 +535,10 @@ func (x *exchange) stream(t route.Target, resp *provider.Response, pass bool) er
 		}
 	}
 }
+
+// errStopStream stops the parsing of a read whose first bytes could not
+// be sent; the reason is kept beside it.
+var errStopStream = errors.New("proxy: stream stopped")
 
 // streamBuf is one stream's read buffer and output buffer.
 type streamBuf struct {
