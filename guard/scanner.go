@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -54,16 +53,21 @@ type Scanner struct {
 }
 
 type scratch struct {
-	hits  []acMatch
-	cands []cand
-	use   []useHit
-	dig   []byte
-	keep  []int32
-	done  []bool
+	hits   []acMatch
+	hitCtx []uint32 // context bits of each hit
+	cands  []cand
+	use    []useHit
+	dig    []byte
+	keep   []int32
+	done   []bool
+	// The digit run being classified (tokens.go).
+	groups    [maxGroups]group
+	runDigits [maxRun + 8]byte
 	// Context bits memoised for the last span asked about.
 	ctxOK            bool
 	ctxStart, ctxEnd int
 	ctxBits          uint32
+	ctxLo            int // hit cursor of the last ctxBits
 }
 
 // cand is a scored candidate before overlap resolution.
@@ -207,46 +211,69 @@ func isUse(t Type) bool {
 	return false
 }
 
+// Indexes of the PII types in PIITypes. The token scanner adds candidates
+// by index, so the per-candidate path compares no strings.
+const (
+	iSSN = iota
+	iITIN
+	iPassport
+	iDriverLicense
+	iPhone
+	iEmail
+	iIPAddress
+	iDateOfBirth
+	iCreditCard
+	iABARouting
+	iBankAccount
+	iMedicareMBI
+	iNPI
+	iDEA
+	iVIN
+	iEIN
+	iStreetAddress
+	iPerson
+)
+
 func typeIndex(t Type) int {
 	// A switch compiles to a length-then-value search, cheaper than a loop
-	// over PIITypes on the per-candidate path.
+	// over PIITypes.
 	switch t {
 	case SSN:
-		return 0
+		return iSSN
 	case ITIN:
-		return 1
+		return iITIN
 	case Passport:
-		return 2
+		return iPassport
 	case DriverLicense:
-		return 3
+		return iDriverLicense
 	case Phone:
-		return 4
+		return iPhone
 	case Email:
-		return 5
+		return iEmail
 	case IPAddress:
-		return 6
+		return iIPAddress
 	case DateOfBirth:
-		return 7
+		return iDateOfBirth
 	case CreditCard:
-		return 8
+		return iCreditCard
 	case ABARouting:
-		return 9
+		return iABARouting
 	case BankAccount:
-		return 10
+		return iBankAccount
 	case MedicareMBI:
-		return 11
+		return iMedicareMBI
 	case NPI:
-		return 12
+		return iNPI
 	case DEA:
-		return 13
+		return iDEA
 	case VIN:
-		return 14
+		return iVIN
 	case EIN:
-		return 15
+		return iEIN
 	case StreetAddress:
-		return 16
+		return iStreetAddress
 	case Person:
-		return 17
+		return iPerson
 	}
 	return -1
 }
@@ -268,9 +295,9 @@ func (s *Scanner) on(t Type) bool { return s.pii&typeBit(t) != 0 }
 func (s *Scanner) Scan(text string) []Finding {
 	sc := s.scratch.Get().(*scratch)
 	defer s.scratch.Put(sc)
-	sc.hits = s.ac.match(text, sc.hits[:0])
+	s.keywords(text, sc)
 	sc.cands = sc.cands[:0]
-	sc.ctxOK = false
+	sc.ctxOK, sc.ctxLo = false, 0
 	if s.pii != 0 {
 		s.scanTokens(text, sc)
 		s.scanKeywordAnchored(text, sc)
@@ -304,6 +331,17 @@ func (s *Scanner) Scan(text string) []Finding {
 	return out
 }
 
+// keywords finds the keyword hits in text, and the context bits of each
+// hit side by side with them: the context window of every candidate reads
+// those.
+func (s *Scanner) keywords(text string, sc *scratch) {
+	sc.hits = s.ac.match(text, sc.hits[:0])
+	sc.hitCtx = sc.hitCtx[:0]
+	for _, h := range sc.hits {
+		sc.hitCtx = append(sc.hitCtx, s.kws[h.pat].ctx)
+	}
+}
+
 // resolve keeps, among overlapping candidates that reach their threshold,
 // the highest-scoring (then longest, then first) one, and returns the
 // result sorted by position. Only candidates that overlap can exclude one
@@ -315,11 +353,12 @@ func (s *Scanner) resolve(sc *scratch) []Finding {
 	if len(cs) == 0 {
 		return nil
 	}
-	if !slices.IsSortedFunc(cs, candByStart) {
+	if !sortedByStart(cs) {
 		slices.SortFunc(cs, candByStart)
 	}
 	// Pass 1 marks the winners in place (keep), pass 2 copies them out, so
-	// the result is allocated once at its final size.
+	// the result is allocated once at its final size. Clusters come in
+	// text order, so sorting each cluster's winners sorts them all.
 	keep := sc.keep[:0]
 	for lo := 0; lo < len(cs); {
 		hi, end := lo+1, cs[lo].end
@@ -335,18 +374,28 @@ func (s *Scanner) resolve(sc *scratch) []Finding {
 			}
 			done := sc.done[:len(cs)]
 			clear(done[lo:hi])
+			k := len(keep)
 			keep = pick(cs, done, lo, hi, keep)
+			slices.Sort(keep[k:])
 		}
 		lo = hi
 	}
 	sc.keep = keep
-	slices.Sort(keep)
 	out := make([]Finding, len(keep))
 	for i, k := range keep {
 		c := &cs[k]
 		out[i] = Finding{Type: c.typ, Start: c.start, End: c.end, Score: min(c.score, 1), Rule: c.rule}
 	}
 	return out
+}
+
+func sortedByStart(cs []cand) bool {
+	for i := 1; i < len(cs); i++ {
+		if cs[i].start < cs[i-1].start {
+			return false
+		}
+	}
+	return true
 }
 
 func candByStart(a, b cand) int { return cmp.Compare(a.start, b.start) }
@@ -392,22 +441,32 @@ const (
 	ctxAfter  = 32
 )
 
-// hasCtx reports whether a context word for t lies within the window around
-// [start, end). The context words near a span are collected once, as a bit
-// set, and reused for every type the span is tried as.
-func (s *Scanner) hasCtx(sc *scratch, t Type, start, end int) bool {
+// ctxAround returns the context bits of the keyword hits in the window
+// around [start, end) that do not overlap it. They are collected once per
+// span and reused for every type the span is tried as.
+func (s *Scanner) ctxAround(sc *scratch, start, end int) uint32 {
 	if !sc.ctxOK || sc.ctxStart != start || sc.ctxEnd != end {
 		sc.ctxStart, sc.ctxEnd, sc.ctxOK = start, end, true
-		sc.ctxBits = s.ctxBits(sc.hits, start, end)
+		sc.ctxBits = s.ctxBits(sc, start, end)
 	}
-	return sc.ctxBits&typeBit(t) != 0
+	return sc.ctxBits
 }
 
 // ctxBits ORs the context bits of the keyword hits in the window around
 // [start, end) that do not overlap it.
-func (s *Scanner) ctxBits(hits []acMatch, start, end int) uint32 {
-	// Hits are ordered by end; skip those ending before the window.
-	i := sort.Search(len(hits), func(i int) bool { return int(hits[i].end) >= start-ctxBefore })
+func (s *Scanner) ctxBits(sc *scratch, start, end int) uint32 {
+	// Hits are ordered by end. Spans are mostly asked about in text order,
+	// so the first hit ending inside the window is found by moving a
+	// cursor from where the last span left it.
+	hits, from := sc.hits, start-ctxBefore
+	i := min(sc.ctxLo, len(hits))
+	for i > 0 && int(hits[i-1].end) >= from {
+		i--
+	}
+	for i < len(hits) && int(hits[i].end) < from {
+		i++
+	}
+	sc.ctxLo = i
 	var bits uint32
 	for ; i < len(hits); i++ {
 		h := hits[i]
@@ -415,7 +474,7 @@ func (s *Scanner) ctxBits(hits []acMatch, start, end int) uint32 {
 			break
 		}
 		if int(h.end) <= start || int(h.start) >= end {
-			bits |= s.kws[h.pat].ctx
+			bits |= sc.hitCtx[i]
 		}
 	}
 	return bits
@@ -424,17 +483,33 @@ func (s *Scanner) ctxBits(hits []acMatch, start, end int) uint32 {
 // add records a candidate scored base, plus boost when a context word for
 // t is near.
 func (s *Scanner) add(sc *scratch, t Type, start, end int, base, boost float64, rule string) {
-	if !s.on(t) || end <= start {
+	if i := typeIndex(t); i >= 0 {
+		s.addAt(sc, i, start, end, base, boost, rule)
+	}
+}
+
+// addAt is add for the type PIITypes[ti].
+func (s *Scanner) addAt(sc *scratch, ti int, start, end int, base, boost float64, rule string) {
+	bit := uint32(1) << ti
+	if s.pii&bit == 0 || end <= start {
 		return
 	}
-	score, th := base, s.thresh[typeIndex(t)]
-	if boost > 0 && score+boost >= th && s.hasCtx(sc, t, start, end) {
+	score, th := base, s.thresh[ti]
+	if boost > 0 && score+boost >= th && s.ctxAround(sc, start, end)&bit != 0 {
 		score += boost
 	}
 	if score < th {
 		return
 	}
-	sc.cands = append(sc.cands, cand{t, start, end, score, rule})
+	// Fill the new element in place: building the value and copying it
+	// stalls on store forwarding.
+	n := len(sc.cands)
+	if n == cap(sc.cands) {
+		sc.cands = slices.Grow(sc.cands, 1)
+	}
+	sc.cands = sc.cands[:n+1]
+	c := &sc.cands[n]
+	c.typ, c.start, c.end, c.score, c.rule = PIITypes[ti], start, end, score, rule
 }
 
 // lowerAround reports whether the text within maxRepeat bytes of i has no

@@ -1,6 +1,8 @@
 package guard
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"net/netip"
 	"sort"
 	"strings"
@@ -43,7 +45,9 @@ var byteClass = func() (t [256]uint8) {
 
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
 func isLetter(c byte) bool { return byteClass[c]&(bUpper|bLower) != 0 }
-func isAlnum(c byte) bool  { return byteClass[c]&(bUpper|bLower|bDigit) != 0 }
+func isAlnum(c byte) bool  { return byteClass[c]&bAlnum != 0 }
+
+const bAlnum = bUpper | bLower | bDigit
 
 const trigger = bDigit | bAt | bColon
 
@@ -56,12 +60,19 @@ const maxRun = 64
 func (s *Scanner) scanTokens(text string, sc *scratch) {
 	n := len(text)
 	for i := 0; i < n; {
-		c := byteClass[text[i]]
-		if c&trigger == 0 {
-			i++
-			continue
+		// Eight bytes at a time to the next trigger byte.
+		if i+8 <= n {
+			m := swarTrigger(load64(text, i))
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += bits.TrailingZeros64(m) >> 3
 		}
+		c := byteClass[text[i]]
 		switch {
+		case c&trigger == 0:
+			i++
 		case c&bAt != 0:
 			i = s.email(text, i, sc)
 		case c&bColon != 0:
@@ -74,6 +85,55 @@ func (s *Scanner) scanTokens(text string, sc *scratch) {
 			i = s.digits(text, i, sc)
 		}
 	}
+}
+
+// SWAR tests: eight bytes of a word at once. Each marks the bytes that
+// pass with their high bit and clears every other bit; a byte's test never
+// carries into its neighbour's.
+const (
+	swarOnes = 0x0101010101010101
+	swarLow7 = 0x7f7f7f7f7f7f7f7f
+	swarHigh = 0x8080808080808080
+)
+
+// load64 reads text[i:i+8] as a little-endian word (one load).
+func load64(text string, i int) uint64 {
+	b := text[i : i+8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// swarRange marks the bytes of x in [lo, hi] (both below 0x80).
+func swarRange(x uint64, lo, hi byte) uint64 {
+	y := x & swarLow7 // bytes of 0x80 and above fail through ^x below
+	return (y + (0x80-uint64(lo))*swarOnes) &^ (y + (0x7f-uint64(hi))*swarOnes) &^ x & swarHigh
+}
+
+// swarByte marks the bytes of x equal to c.
+func swarByte(x uint64, c byte) uint64 {
+	y := x ^ uint64(c)*swarOnes
+	return ^((y&swarLow7 + swarLow7) | y | swarLow7)
+}
+
+// swarTrigger marks the bytes that start a token: digits, ':' and '@'.
+func swarTrigger(x uint64) uint64 { return swarRange(x, '0', ':') | swarByte(x, '@') }
+
+// swarDigits marks the digit bytes of x.
+func swarDigits(x uint64) uint64 { return swarRange(x, '0', '9') }
+
+// digitEnd returns the end of the digits starting at i.
+func digitEnd(text string, i int) int {
+	for i+8 <= len(text) {
+		k := bits.TrailingZeros64(^swarDigits(load64(text, i))&swarHigh) >> 3
+		i += k
+		if k < 8 {
+			return i
+		}
+	}
+	for i < len(text) && isDigit(text[i]) {
+		i++
+	}
+	return i
 }
 
 // ipv6 tries an IPv6 address around the colon at i; it returns the end of
@@ -176,12 +236,17 @@ func knownTLD(tld string) bool {
 // digit groups. It returns where scanning resumes.
 func (s *Scanner) digits(text string, i int, sc *scratch) int {
 	n := len(text)
+	// The token's extent, and whether it has letters.
+	var cls uint8
 	t := i
-	for t > 0 && isAlnum(text[t-1]) {
+	for t > 0 && byteClass[text[t-1]]&bAlnum != 0 {
 		t--
+		cls |= byteClass[text[t]]
 	}
-	u := i
-	for u < n && isAlnum(text[u]) {
+	g := digitEnd(text, i)
+	u := g
+	for u < n && byteClass[text[u]]&bAlnum != 0 {
+		cls |= byteClass[text[u]]
 		u++
 	}
 	if u < n && text[u] == ':' {
@@ -189,20 +254,13 @@ func (s *Scanner) digits(text string, i int, sc *scratch) int {
 			return e
 		}
 	}
-	letters := false
-	for k := t; k < u; k++ {
-		if isLetter(text[k]) {
-			letters = true
-			break
-		}
-	}
-	if letters {
+	if cls&(bUpper|bLower) != 0 {
 		// A phone extension ("3560x4587") is handled by the run; a token
 		// that starts with letters before i, or has letters after its
 		// first digits, is an alphanumeric identifier.
 		return s.alnum(text, t, u, sc)
 	}
-	return s.run(text, i, sc)
+	return s.run(text, i, g, sc)
 }
 
 // alnum classifies the identifier text[t:u] (letters and digits).
@@ -254,28 +312,61 @@ func (s *Scanner) alnum(text string, t, u int, sc *scratch) int {
 	return u
 }
 
-// group is one digit group of a run; sep is the separator text before it.
+// group is one digit group of a run.
 type group struct {
-	s, e int
-	sep  string
+	s, e int32  // span in the text
+	off  int32  // offset of its digits in the run's digit buffer
+	sep  uint16 // separator text before it, packed by sepCode
 }
+
+// sepCode packs a one- or two-byte separator ("-", ") ", " (") into an
+// integer, so separators compare as numbers.
+func sepCode(sep string) uint16 {
+	if len(sep) == 1 {
+		return uint16(sep[0])
+	}
+	return uint16(sep[0]) | uint16(sep[1])<<8
+}
+
+func hasSlash(sep uint16) bool { return byte(sep) == '/' || byte(sep>>8) == '/' }
 
 const maxGroups = 12
 
-// run parses the digit groups starting at i and classifies them, splitting
-// at single spaces when the whole run is not one identifier.
-func (s *Scanner) run(text string, i int, sc *scratch) int {
+// run parses the digit groups starting at i, the first ending at g, and
+// classifies them, splitting at single spaces when the whole run is not one
+// identifier.
+func (s *Scanner) run(text string, i, g int, sc *scratch) int {
 	n := len(text)
-	var gs [maxGroups]group
+	// The groups and the run's digits, copied while parsing (a sub-run's
+	// digits are a slice of them), live in the scratch space, which needs
+	// no clearing per run. Only runs of at most maxRun bytes are
+	// classified, so buf holds all of their digits.
+	gs, buf := &sc.groups, &sc.runDigits
+	gs[0].sep = 0
+	nd := 0
 	ng := 0
 	j := i
 	open := i > 0 && text[i-1] == '('
 	for {
 		st := j
-		for j < n && isDigit(text[j]) {
-			j++
+		if ng == 0 {
+			j = g
+		} else {
+			j = digitEnd(text, j)
 		}
-		gs[ng].s, gs[ng].e = st, j
+		// Copy the digits eight bytes at a time; buf has room for a word
+		// past maxRun, and a longer run is not classified.
+		for k := st; k < j && nd <= maxRun; k += 8 {
+			var w uint64
+			if k+8 <= n {
+				w = load64(text, k)
+			} else {
+				w = tailWord(text[k:])
+			}
+			binary.LittleEndian.PutUint64(buf[nd:], w)
+			nd += min(8, j-k)
+		}
+		gs[ng].s, gs[ng].e, gs[ng].off = int32(st), int32(j), int32(nd-(j-st))
 		ng++
 		if ng == maxGroups || j >= n || j-i > maxRun {
 			break
@@ -285,19 +376,19 @@ func (s *Scanner) run(text string, i int, sc *scratch) int {
 			open = false
 			k++
 			if k < n && isDigit(text[k]) {
-				gs[ng].sep = text[j:k]
+				gs[ng].sep = ')'
 				j = k
 				continue
 			}
 		}
 		if k+1 < n && (text[k] == '-' || text[k] == '.' || text[k] == ' ' || text[k] == '/') && isDigit(text[k+1]) {
-			gs[ng].sep = text[j : k+1]
+			gs[ng].sep = sepCode(text[j : k+1])
 			j = k + 1
 			continue
 		}
 		if !open && k+2 < n && text[k] == ' ' && text[k+1] == '(' && isDigit(text[k+2]) {
 			open = true
-			gs[ng].sep = text[j : k+2]
+			gs[ng].sep = sepCode(text[j : k+2])
 			j = k + 2
 			continue
 		}
@@ -305,9 +396,9 @@ func (s *Scanner) run(text string, i int, sc *scratch) int {
 	}
 	// "1978-04-13 12:20:39": a group followed by ":digit" is the hour of
 	// a time, not part of the number.
-	if ng > 1 && j+1 < n && text[j] == ':' && isDigit(text[j+1]) && gs[ng-1].sep == " " {
+	if ng > 1 && j+1 < n && text[j] == ':' && isDigit(text[j+1]) && gs[ng-1].sep == ' ' {
 		ng--
-		j = gs[ng-1].e
+		j = int(gs[ng-1].e)
 	}
 	end := j
 	// Phone extension: "x4587", " ext. 12".
@@ -339,13 +430,23 @@ func (s *Scanner) run(text string, i int, sc *scratch) int {
 	if i > 0 && (isLetter(text[i-1]) || text[i-1] == '.' && i > 1 && isDigit(text[i-2])) {
 		return resume
 	}
+	if ng == 1 && end-i < 5 {
+		// Too short for any type read from a single group.
+		return resume
+	}
+	last := gs[ng-1]
+	d := buf[:int(last.off)+int(last.e-last.s)]
 	for a := 0; a < ng; {
 		matched := false
 		for b := ng; b > a; b-- {
-			if b < ng && gs[b].sep != " " {
+			if b < ng && gs[b].sep != ' ' {
 				continue
 			}
-			if s.classify(text, gs[a:b], b == ng, ext, sc) {
+			de := len(d)
+			if b < ng {
+				de = int(gs[b].off)
+			}
+			if s.classify(text, gs[a:b], d[gs[a].off:de], b == ng, ext, sc) {
 				matched = true
 				a = b
 				break
@@ -353,7 +454,7 @@ func (s *Scanner) run(text string, i int, sc *scratch) int {
 		}
 		if !matched {
 			a++
-			for a < ng && gs[a].sep != " " {
+			for a < ng && gs[a].sep != ' ' {
 				a++
 			}
 		}
@@ -361,11 +462,17 @@ func (s *Scanner) run(text string, i int, sc *scratch) int {
 	return resume
 }
 
-// classify scores one sub-run of groups as every type it could be and
-// records the candidates; it reports whether any was recorded.
-func (s *Scanner) classify(text string, gs []group, last bool, ext int, sc *scratch) bool {
+// Group-length shapes, a byte per group, as classify packs them.
+func shape2(a, b uint32) uint32       { return a | b<<8 }
+func shape3(a, b, c uint32) uint32    { return a | b<<8 | c<<16 }
+func shape4(a, b, c, d uint32) uint32 { return a | b<<8 | c<<16 | d<<24 }
+
+// classify scores one sub-run of groups, whose digits are d, as every type
+// it could be and records the candidates; it reports whether any was
+// recorded.
+func (s *Scanner) classify(text string, gs []group, d []byte, last bool, ext int, sc *scratch) bool {
 	before := len(sc.cands)
-	start, end := gs[0].s, gs[len(gs)-1].e
+	start, end := int(gs[0].s), int(gs[len(gs)-1].e)
 	plus := false
 	if start > 0 && text[start-1] == '(' {
 		start--
@@ -378,144 +485,122 @@ func (s *Scanner) classify(text string, gs []group, last bool, ext int, sc *scra
 		start -= 2
 		plus = true
 	}
-	d := sc.dig[:0]
-	for _, g := range gs {
-		d = append(d, text[g.s:g.e]...)
-	}
-	sc.dig = d
 	D, ng := len(d), len(gs)
-	var seps [maxGroups]string
-	uniform := true
-	for k := 1; k < ng; k++ {
-		seps[k] = gs[k].sep
-		if seps[k] != seps[1] {
-			uniform = false
+	// sep is the first separator; uniform says whether all are the same.
+	var sep uint16
+	if ng > 1 {
+		sep = gs[1].sep
+	}
+	uniform, slash := true, false
+	for _, g := range gs[1:] {
+		uniform = uniform && g.sep == sep
+		slash = slash || hasSlash(g.sep)
+	}
+	// The group lengths, a byte each, when there are at most four (no
+	// layout below has more); runs are at most maxRun long, so each fits.
+	var shape uint32
+	if ng <= 4 {
+		for k := ng - 1; k >= 0; k-- {
+			shape = shape<<8 | uint32(gs[k].e-gs[k].s)
 		}
 	}
-	sep := seps[1]
-	gl := func(lens ...int) bool {
-		if len(lens) != ng {
-			return false
-		}
-		for k, l := range lens {
-			if gs[k].e-gs[k].s != l {
-				return false
-			}
-		}
-		return true
-	}
-	slash := false
-	for _, sp := range seps[:ng] {
-		slash = slash || strings.IndexByte(sp, '/') >= 0
-	}
+	len0 := int(gs[0].e - gs[0].s)
 
 	// IPv4.
-	if ng == 4 && uniform && sep == "." {
-		if a, err := netip.ParseAddr(text[gs[0].s:end]); err == nil && a.Is4() {
-			s.add(sc, IPAddress, gs[0].s, end, 0.6, 0.3, "pii.ip_address.v4")
+	if ng == 4 && uniform && sep == '.' {
+		if validIPv4(d, shape) {
+			s.addAt(sc, iIPAddress, int(gs[0].s), end, 0.6, 0.3, "pii.ip_address.v4")
 		}
 		return len(sc.cands) > before
 	}
 	// Dates of birth (numeric), only with context.
-	if ng == 3 && uniform && (sep == "/" || sep == "-" || sep == ".") {
-		a, b, c := num(d[:gs[0].e-gs[0].s]), num(d[gs[0].e-gs[0].s:D-(gs[2].e-gs[2].s)]), num(d[D-(gs[2].e-gs[2].s):])
-		ok := false
-		switch {
-		case gl(4, 2, 2) || gl(4, 1, 1) || gl(4, 1, 2) || gl(4, 2, 1):
-			ok = validDate(a, b, c)
-		case gs[2].e-gs[2].s == 4 && gs[0].e-gs[0].s <= 2 && gs[1].e-gs[1].s <= 2:
-			ok = validDate(c, a, b) || validDate(c, b, a)
-		case gl(2, 2, 2) || gl(1, 1, 2) || gl(1, 2, 2) || gl(2, 1, 2):
-			ok = validDate(1900+c, a, b) || validDate(2000+c, a, b) || validDate(1900+c, b, a) || validDate(2000+c, b, a)
-		}
-		if ok {
-			s.add(sc, DateOfBirth, gs[0].s, end, 0.1, 0.75, "pii.date_of_birth.context")
-			return len(sc.cands) > before
-		}
+	if ng == 3 && uniform && (sep == '/' || sep == '-' || sep == '.') && numericDate(d, shape) {
+		s.addAt(sc, iDateOfBirth, int(gs[0].s), end, 0.1, 0.75, "pii.date_of_birth.context")
+		return len(sc.cands) > before
 	}
 	if slash {
 		return false
 	}
-	dashOrNone := ng == 1 || uniform && sep == "-"
+	dashOrNone := ng == 1 || uniform && sep == '-'
 	switch D {
 	case 9:
-		if uniform && gl(3, 2, 4) && (sep == "-" || sep == " " || sep == ".") {
+		if uniform && shape == shape3(3, 2, 4) && (sep == '-' || sep == ' ' || sep == '.') {
 			if ValidSSN(d) {
-				s.add(sc, SSN, start, end, 0.8, 0.2, "pii.us_ssn.delimited")
+				s.addAt(sc, iSSN, start, end, 0.8, 0.2, "pii.us_ssn.delimited")
 			} else if ValidITIN(d) {
-				s.add(sc, ITIN, start, end, 0.8, 0.2, "pii.us_itin.delimited")
+				s.addAt(sc, iITIN, start, end, 0.8, 0.2, "pii.us_itin.delimited")
 			}
 		}
 		if ng == 1 {
 			if ValidSSN(d) {
-				s.add(sc, SSN, start, end, 0.3, 0.45, "pii.us_ssn.context")
+				s.addAt(sc, iSSN, start, end, 0.3, 0.45, "pii.us_ssn.context")
 			}
 			if ValidITIN(d) {
-				s.add(sc, ITIN, start, end, 0.3, 0.45, "pii.us_itin.context")
+				s.addAt(sc, iITIN, start, end, 0.3, 0.45, "pii.us_itin.context")
 			}
 			if ValidABA(d) {
-				s.add(sc, ABARouting, start, end, 0.3, 0.6, "pii.aba_routing.checksum")
+				s.addAt(sc, iABARouting, start, end, 0.3, 0.6, "pii.aba_routing.checksum")
 			}
 			if ValidEIN(d) {
-				s.add(sc, EIN, start, end, 0.1, 0.6, "pii.ein.context")
+				s.addAt(sc, iEIN, start, end, 0.1, 0.6, "pii.ein.context")
 			}
-			s.add(sc, Passport, start, end, 0.05, 0.8, "pii.us_passport.context")
+			s.addAt(sc, iPassport, start, end, 0.05, 0.8, "pii.us_passport.context")
 		}
-		if gl(5, 4) && sep == "-" || gl(3, 6) && sep == "-" {
-			if ValidSSN(d) {
-				s.add(sc, SSN, start, end, 0.1, 0.45, "pii.us_ssn.weak")
-			}
+		if (shape == shape2(5, 4) || shape == shape2(3, 6)) && sep == '-' && ValidSSN(d) {
+			s.addAt(sc, iSSN, start, end, 0.1, 0.45, "pii.us_ssn.weak")
 		}
-		if gl(2, 7) && sep == "-" && ValidEIN(d) {
-			s.add(sc, EIN, start, end, 0.5, 0.4, "pii.ein.delimited")
+		if shape == shape2(2, 7) && sep == '-' && ValidEIN(d) {
+			s.addAt(sc, iEIN, start, end, 0.5, 0.4, "pii.ein.delimited")
 		}
-		if gl(4, 4, 1) && sep == "-" && ValidABA(d) {
-			s.add(sc, ABARouting, start, end, 0.5, 0.4, "pii.aba_routing.checksum")
+		if shape == shape3(4, 4, 1) && sep == '-' && ValidABA(d) {
+			s.addAt(sc, iABARouting, start, end, 0.5, 0.4, "pii.aba_routing.checksum")
 		}
 	case 10, 11:
 		p := d
 		lead := false
 		if D == 11 {
-			lead = d[0] == '1' && (gs[0].e-gs[0].s == 1 || plus)
+			lead = d[0] == '1' && (len0 == 1 || plus)
 			p = d[1:]
 		}
-		if D == 10 || lead {
-			grouped := gl(3, 3, 4) || gl(1, 3, 3, 4)
-			if ValidNANP(p) {
-				switch {
-				case grouped || plus && ng > 1:
-					s.add(sc, Phone, start, max(end, ext*b2i(last && ext > end)), 0.7, 0.2, "pii.phone.nanp")
-				case ng == 1:
-					s.add(sc, Phone, start, max(end, ext*b2i(last && ext > end)), 0.4, 0.4, "pii.phone.nanp")
-				}
+		if (D == 10 || lead) && ValidNANP(p) {
+			// With the extension when it ends the run.
+			e := end
+			if last && ext > end {
+				e = ext
+			}
+			switch {
+			case shape == shape3(3, 3, 4) || shape == shape4(1, 3, 3, 4) || plus && ng > 1:
+				s.addAt(sc, iPhone, start, e, 0.7, 0.2, "pii.phone.nanp")
+			case ng == 1:
+				s.addAt(sc, iPhone, start, e, 0.4, 0.4, "pii.phone.nanp")
 			}
 		}
 		if D == 10 && ValidNPI(d) {
-			if gl(4, 3, 3) && uniform {
-				s.add(sc, NPI, start, end, 0.6, 0.35, "pii.us_npi.luhn")
+			if shape == shape3(4, 3, 3) && uniform {
+				s.addAt(sc, iNPI, start, end, 0.6, 0.35, "pii.us_npi.luhn")
 			} else if ng == 1 {
-				s.add(sc, NPI, start, end, 0.3, 0.55, "pii.us_npi.luhn")
+				s.addAt(sc, iNPI, start, end, 0.3, 0.55, "pii.us_npi.luhn")
 			}
 		}
 	}
 	if D >= 12 && D <= 19 && !plus {
-		layout := ng == 1 || uniform && (sep == " " || sep == "-") && gs[0].e-gs[0].s == 4
+		layout := ng == 1 || uniform && (sep == ' ' || sep == '-') && len0 == 4
 		switch {
 		case !layout:
 		case ValidCard(d):
-			s.add(sc, CreditCard, start, end, 1.0, 0, "pii.credit_card.luhn")
+			s.addAt(sc, iCreditCard, start, end, 1.0, 0, "pii.credit_card.luhn")
 		case Luhn(d) && !allSame(d):
 			// Outside the IIN table (a new or private-label issuer, the
 			// unassigned edges of a network's block): a card only when a
 			// card word is near.
-			s.add(sc, CreditCard, start, end, 0.2, 0.7, "pii.credit_card.luhn_context")
+			s.addAt(sc, iCreditCard, start, end, 0.2, 0.7, "pii.credit_card.luhn_context")
 		}
 	}
 	if D >= 8 && D <= 17 && dashOrNone && !plus {
-		s.add(sc, BankAccount, start, end, 0.05, 0.8, "pii.us_bank_number.context")
+		s.addAt(sc, iBankAccount, start, end, 0.05, 0.8, "pii.us_bank_number.context")
 	}
 	if D >= 5 && D <= 16 && dashOrNone && !plus {
-		s.add(sc, DriverLicense, start, end, 0.05, 0.8, "pii.us_driver_license.context")
+		s.addAt(sc, iDriverLicense, start, end, 0.05, 0.8, "pii.us_driver_license.context")
 	}
 	if D >= 7 && D <= 15 && (ng > 1 || plus) {
 		e := end
@@ -526,14 +611,57 @@ func (s *Scanner) classify(text string, gs []group, last bool, ext int, sc *scra
 		if plus && D >= 8 {
 			base = 0.55
 		}
-		s.add(sc, Phone, start, e, base, 0.65, "pii.phone.context")
+		s.addAt(sc, iPhone, start, e, base, 0.65, "pii.phone.context")
 	}
 	return len(sc.cands) > before
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
+// validIPv4 reports whether the four groups of digits d, whose lengths
+// shape packs, are a dotted-quad IPv4 address: each 0–255 without a
+// leading zero (as netip.ParseAddr reads them).
+func validIPv4(d []byte, shape uint32) bool {
+	for k := 0; k < 4; k++ {
+		l := int(shape >> (8 * k) & 0xff)
+		if l > 3 || l > 1 && d[0] == '0' || num(d[:l]) > 255 {
+			return false
+		}
+		d = d[l:]
 	}
-	return 0
+	return true
+}
+
+// numericDate reports whether the three groups of digits d, whose lengths
+// shape packs, are a calendar date: Y-M-D, M-D-Y or D-M-Y with a four-digit
+// year, or M-D-Y or D-M-Y with a two-digit one (19xx or 20xx).
+func numericDate(d []byte, shape uint32) bool {
+	l0, l1, l2 := int(shape&0xff), int(shape>>8&0xff), int(shape>>16)
+	part := func(k int) int {
+		switch k {
+		case 0:
+			return num(d[:l0])
+		case 1:
+			return num(d[l0 : l0+l1])
+		}
+		return num(d[l0+l1:])
+	}
+	switch {
+	case shape == shape3(4, 2, 2) || shape == shape3(4, 1, 1) || shape == shape3(4, 1, 2) || shape == shape3(4, 2, 1):
+		return validDate(part(0), part(1), part(2))
+	case l2 == 4 && l0 <= 2 && l1 <= 2:
+		a, b, c := part(0), part(1), part(2)
+		return validDate(c, a, b) || validDate(c, b, a)
+	case shape == shape3(2, 2, 2) || shape == shape3(1, 1, 2) || shape == shape3(1, 2, 2) || shape == shape3(2, 1, 2):
+		a, b, c := part(0), part(1), part(2)
+		return validDate(1900+c, a, b) || validDate(2000+c, a, b) || validDate(1900+c, b, a) || validDate(2000+c, b, a)
+	}
+	return false
+}
+
+// tailWord reads the last, short word of text as load64 would read it.
+func tailWord(tail string) uint64 {
+	var w uint64
+	for k := min(len(tail), 8) - 1; k >= 0; k-- {
+		w = w<<8 | uint64(tail[k])
+	}
+	return w
 }

@@ -60,22 +60,25 @@ func isDigits(d []byte) bool {
 
 // Luhn reports whether the digits d pass the Luhn (mod 10) check.
 func Luhn(d []byte) bool {
-	if !isDigits(d) {
-		return false
+	return isDigits(d) && luhnSum(d)%10 == 0
+}
+
+// luhnDouble is the Luhn value of a doubled digit: 2v, less 9 above 9.
+var luhnDouble = [10]uint8{0, 2, 4, 6, 8, 1, 3, 5, 7, 9}
+
+// luhnSum is the Luhn sum of the digits d: from the right, every second
+// digit doubled. A table lookup instead of a branch on 2v > 9 keeps the
+// loop free of unpredictable branches.
+func luhnSum(d []byte) int {
+	sum := 0
+	i := len(d) - 1
+	for ; i > 0; i -= 2 {
+		sum += int(d[i]-'0') + int(luhnDouble[(d[i-1]-'0')%10])
 	}
-	sum, dbl := 0, false
-	for i := len(d) - 1; i >= 0; i-- {
-		v := int(d[i] - '0')
-		if dbl {
-			v *= 2
-			if v > 9 {
-				v -= 9
-			}
-		}
-		sum += v
-		dbl = !dbl
+	if i == 0 {
+		sum += int(d[0] - '0')
 	}
-	return sum%10 == 0
+	return sum
 }
 
 // CardIssuer names the card network whose IIN range and length the digits d
@@ -90,7 +93,8 @@ func CardIssuer(d []byte) string {
 	if n < 12 || n > 19 || !isDigits(d) {
 		return ""
 	}
-	p2, p3, p4, p6 := num(d[:2]), num(d[:3]), num(d[:4]), num(d[:6])
+	p6 := num(d[:6])
+	p2, p3, p4 := p6/10000, p6/1000, p6/100
 	switch {
 	case d[0] == '4' && (n == 13 || n == 16 || n == 19):
 		return "visa"
@@ -146,10 +150,9 @@ func ValidNPI(d []byte) bool {
 	if len(d) != 10 || !isDigits(d) || (d[0] != '1' && d[0] != '2') || allSame(d[1:]) {
 		return false
 	}
-	var b [15]byte
-	copy(b[:], "80840")
-	copy(b[5:], d)
-	return Luhn(b[:])
+	// The prefix 80840 adds 24 to the Luhn sum of the ten digits (its
+	// digits sit at the same parity as in a 15-digit number).
+	return (luhnSum(d)+24)%10 == 0
 }
 
 // ValidDEA reports whether s (9 characters) is a DEA registration number:
