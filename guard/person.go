@@ -27,6 +27,10 @@ const (
 	maxRepeat = 160
 )
 
+// lowerCues introduce a name even in a text written all in lower case.
+var lowerCues = map[string]bool{"my name is": true, "name is": true, "my name's": true, "name:": true,
+	"call me": true, "calls me": true}
+
 // strongCues introduce a name by themselves; the others need two
 // capitalised words.
 var strongCues = map[string]bool{"my name is": true, "my name's": true, "name is": true, "name:": true,
@@ -41,7 +45,9 @@ var strongCues = map[string]bool{"my name is": true, "my name's": true, "name is
 	"my colleague": true, "my boss": true, "my manager": true, "my uncle": true, "my aunt": true, "my cousin": true,
 	"my nephew": true, "my niece": true, "my grandson": true, "my granddaughter": true, "my neighbor": true,
 	"my neighbour": true, "my partner": true, "my client": true, "founders:": true, "directed by": true,
-	"written by": true, "starring": true, "name?": true}
+	"written by": true, "starring": true, "name?": true, "call me": true, "calls me": true, "named him": true,
+	"named her": true, "call him": true, "call her": true, "calls him": true, "calls her": true,
+	"name on the account": true}
 
 // notNames are capitalised words that end a name.
 var notNames = map[string]bool{"The": true, "I": true, "A": true, "An": true, "And": true, "Phone": true, "Mobile": true,
@@ -62,7 +68,9 @@ var notNames = map[string]bool{"The": true, "I": true, "A": true, "An": true, "A
 	"I'm": true, "I've": true, "I'd": true, "I'll": true, "Sons": true, "Brothers": true, "Partners": true,
 	"Associates": true, "Later": true, "Earlier": true, "Finally": true, "Meanwhile": true, "However": true,
 	"Still": true, "Even": true, "Only": true, "Just": true, "Maybe": true, "Perhaps": true, "Suddenly": true,
-	"Recently": true, "Eventually": true, "Instead": true, "Again": true, "Once": true, "Soon": true, "Group": true, "Holdings": true, "Co": true, "Bank": true, "Agency": true, "Foundation": true}
+	"Recently": true, "Eventually": true, "Instead": true, "Again": true, "Once": true, "Soon": true, "Group": true,
+	"Holdings": true, "Co": true, "Bank": true, "Agency": true, "Foundation": true, "Apt": true, "Suite": true,
+	"Ste": true, "Unit": true, "Room": true, "Floor": true, "Bldg": true, "Box": true}
 
 // readCapWords reads up to maxWords capitalised words (or initials "J.")
 // from j, separated by single spaces; it returns the end of the last one
@@ -86,7 +94,9 @@ func readCapWords(text string, j, maxWords int) (end, words, long int) {
 			k--
 		}
 		w := text[j:k]
-		if notNames[w] || strings.HasSuffix(w, "'s") && notNames[w[:len(w)-2]] {
+		// A lone capital after a name is a middle initial, even "A" or "I".
+		initial := words > 0 && k-j == size && k+1 < len(text) && text[k] == ' ' && isUpperStart(text[k+1:])
+		if !initial && (notNames[w] || strings.HasSuffix(w, "'s") && notNames[w[:len(w)-2]]) {
 			break
 		}
 		// A digit or '@' glued to the word: not a name.
@@ -102,6 +112,9 @@ func readCapWords(text string, j, maxWords int) (end, words, long int) {
 		}
 		words++
 		end = k
+		if strings.HasSuffix(w, "'s") {
+			break // "Yefremova's Cautionary Tales": the name ends at the possessive
+		}
 		if k+1 < len(text) && text[k] == ' ' {
 			j = k + 1
 			continue
@@ -124,11 +137,29 @@ func (s *Scanner) person(text string, hs, he int, cue string, sc *scratch) {
 	for j < len(text) && (text[j] == ' ' || text[j] == ':' || text[j] == '\n' && (strings.HasSuffix(cue, ",") || strings.HasSuffix(cue, ":"))) {
 		j++
 	}
+	// A question for a name answered in a chat: "What's the name on the
+	// account? User: Vilma Holm".
+	if j < len(text) && text[j] == '?' && strings.Contains(cue, "name") {
+		j++
+		for j < len(text) && (text[j] == ' ' || text[j] == '\n') {
+			j++
+		}
+		k := speakerLabel(text[j:min(len(text), j+32)])
+		if k == 0 && strings.HasPrefix(text[j:], "User:") {
+			k = len("User") // a field label elsewhere, the speaker here
+		}
+		if k > 0 {
+			j += k + 1
+			for j < len(text) && text[j] == ' ' {
+				j++
+			}
+		}
+	}
 	if j == he && !strings.HasSuffix(cue, ":") {
 		return
 	}
 	end, _, long := readCapWords(text, j, 4)
-	if long == 0 && (cue == "my name is" || cue == "name is" || cue == "my name's" || cue == "name:") && lowerAround(text, j) {
+	if long == 0 && lowerCues[cue] && lowerAround(text, j) {
 		end, long = lowerWords(text, j, 2), 1
 	}
 	if long == 0 || end <= j {
@@ -140,11 +171,18 @@ func (s *Scanner) person(text string, hs, he int, cue string, sc *scratch) {
 	}
 	// "…, says Okafor." — a reporting verb and a single name that ends the
 	// clause.
-	if (cue == "says" || cue == "said") && long == 1 && end < len(text) && strings.IndexByte(".,!?\"", text[end]) >= 0 {
-		score = 0.6
+	if (cue == "says" || cue == "said") && long == 1 && end < len(text) && (strings.IndexByte(".,!?\"", text[end]) >= 0 ||
+		strings.HasPrefix(text[end:], " to ") && isUpperStart(text[end+4:])) {
+		score = 0.6 // "…, says Okafor." and "said Gladys to Logan"
 	}
 	s.add(sc, Person, j, end, score, 0, "pii.person.cue")
 }
+
+// placePrefix are the words that make a place of the name after them.
+var placePrefix = map[string]bool{"San": true, "Santa": true, "Santo": true, "São": true, "Saint": true, "St": true,
+	"Sainte": true, "Sankt": true, "Fort": true, "Port": true, "Porto": true, "Puerto": true, "Mount": true, "Mt": true,
+	"Lake": true, "Cape": true, "Villa": true, "Ciudad": true, "North": true, "South": true, "East": true, "West": true,
+	"New": true, "Isla": true, "Bad": true}
 
 // initials are the dotted middle initials "A." to "Z.".
 const initials = "a.|b.|c.|d.|e.|f.|g.|h.|i.|j.|k.|l.|m.|n.|o.|p.|q.|r.|s.|t.|u.|v.|w.|x.|y.|z."
@@ -189,11 +227,26 @@ func (s *Scanner) firstName(text string, hs, he int, sc *scratch) {
 	if he-hs > 1 && text[hs+1] >= 'A' && text[hs+1] <= 'Z' {
 		return
 	}
+	// "Anne-Marie" is one hit of its own; "Fritz-Armstrong" is a firm;
+	// "Santa Ana" and "Port Louis" are places.
+	if q := wordBefore(text, hs); hyphenated(text, hs, he) || q < hs && placePrefix[text[q:hs-1]] {
+		return
+	}
 	end := he
 	if he+1 < len(text) && text[he] == ' ' {
 		if e, words, _ := readCapWords(text, he+1, 3); words > 0 {
 			end = e
 		}
+	}
+	// "Russell Investments", "Isaac Lodge Street", "Jana Nerudy 894",
+	// "Thomas and Sons": the name of a firm or a street.
+	for _, w := range strings.Fields(text[he:end]) {
+		if orgWords[w] {
+			return
+		}
+	}
+	if s.notPersonAfter(text, end) || end == he && s.firm(text, hs, he, sc) {
+		return
 	}
 	score := 0.6
 	if end > he {
@@ -209,16 +262,36 @@ const personAfter = "lives at|lives in|lived at|lived in|was born|is born|works 
 	"died|passed away|married|divorced|graduated|studied|spent|joined|moved to|resides|resided|" +
 	"is a patient|was admitted|was diagnosed|was arrested|was charged|was hired|was fired|was promoted|" +
 	"and his wife|and her husband|and his|and her|'s husband|'s wife|'s son|'s daughter|'s mother|'s father|" +
-	"'s address|'s phone|'s email|'s ssn|'s date of birth|'s birthday"
+	"'s address|'s phone|'s email|'s ssn|'s date of birth|'s birthday|'s killer|'s killers|'s murder|'s death|" +
+	"'s funeral|'s kid|'s kids|'s children|'s family|'s parents|'s lawyer|'s widow|'s girlfriend|'s boyfriend|" +
+	"lives on|lived on|is from|was from|comes from|began writing|began working|began her|began his|" +
+	"will be talking|will be speaking|is speaking|is talking|" +
+	// A single word that opens a sentence and addresses someone: "Kuba,
+	// can I please speak to your boss?"
+	", can i|, can you|, could you|, could i|, would you|, will you|, do you|, are you|, have you|, please"
 
 // beforeCue reads one to three capitalised words ending right before the
 // cue at hs.
 func (s *Scanner) beforeCue(text string, hs int, sc *scratch) {
+	if text[hs] == ',' {
+		s.vocative(text, hs, sc)
+		return
+	}
 	e := hs
 	if e > 0 && text[e-1] == ' ' {
 		e--
 	} else if e == 0 || text[hs] != '\'' {
 		return
+	}
+	// "Kristíana Valbergsdóttir, the cinematographer, said": skip the
+	// apposition.
+	if e > 0 && text[e-1] == ',' {
+		lo := max(0, e-64)
+		k := max(strings.LastIndex(text[lo:e-1], ", the "), strings.LastIndex(text[lo:e-1], ", a "))
+		if k < 0 {
+			return
+		}
+		e = lo + k
 	}
 	// Walk back over words.
 	b, words := e, 0
@@ -271,6 +344,36 @@ func (s *Scanner) beforeCue(text string, hs int, sc *scratch) {
 	s.add(sc, Person, b, e, score, 0, "pii.person.before_cue")
 }
 
+// vocative reports the single capitalised word that opens a sentence and
+// is followed by the comma at hs and a request ("Kuba, can I …?"): the
+// name of the person addressed. Interjections and adverbs ("Okay,",
+// "Honestly,") and the names of assistants are not people.
+func (s *Scanner) vocative(text string, hs int, sc *scratch) {
+	q := wordEndingAt(text, hs)
+	w := text[q:hs]
+	if hs-q < 2 || !isUpperStart(w) || !titleCase(w) || allCaps(w) || !sentenceStart(text, q) ||
+		notNames[w] || notAddressee[w] || strings.HasSuffix(w, "ly") || strings.ContainsAny(w, "'-") {
+		return
+	}
+	s.add(sc, Person, q, hs, 0.55, 0, "pii.person.vocative")
+}
+
+// notAddressee are words that open a sentence before a comma and are not
+// names: interjections, discourse words, forms of address, assistants.
+var notAddressee = map[string]bool{"Okay": true, "Sorry": true, "Well": true, "Hey": true, "Sure": true,
+	"Great": true, "First": true, "Second": true, "Third": true, "Next": true, "Look": true, "Listen": true,
+	"Wait": true, "Oh": true, "Ah": true, "Hmm": true, "Alright": true, "Fine": true, "Cool": true, "Nice": true,
+	"Right": true, "Anyway": true, "Besides": true, "Otherwise": true, "Therefore": true, "Thus": true,
+	"Hence": true, "Overall": true, "Regardless": true, "Nevertheless": true, "Nonetheless": true,
+	"Guys": true, "Folks": true, "Friend": true, "Friends": true, "Buddy": true, "Dude": true, "Bro": true,
+	"Man": true, "Boss": true, "Doctor": true, "Doc": true, "Officer": true, "Honey": true, "Babe": true,
+	"Baby": true, "Darling": true, "Sweetie": true, "Mommy": true, "Daddy": true, "Grandma": true,
+	"Grandpa": true, "Siri": true, "Alexa": true, "Cortana": true, "Gemini": true, "Copilot": true, "Bard": true,
+	"Bing": true, "Google": true, "Assistant": true, "Computer": true, "Chatbot": true, "Bot": true,
+	"Now": true, "Also": true, "Again": true, "Yes": true, "No": true, "Please": true, "Thanks": true,
+	"Seriously": true, "Hello": true, "Hi": true, "Sir": true, "Madam": true, "Ma'am": true, "Lastly": true,
+	"Additionally": true, "Furthermore": true, "Moreover": true, "Instead": true, "Meanwhile": true}
+
 // repeats reports, for every word of a person candidate found so far, its
 // other capitalised occurrences within maxRepeat bytes: a name is written
 // more than once, and often by surname alone the second time.
@@ -283,25 +386,36 @@ func (s *Scanner) repeats(text string, sc *scratch) {
 			continue
 		}
 		lo, hi := max(0, c.start-maxRepeat), min(len(text), c.end+maxRepeat)
+		// The whole name again ("> Mijail C Adomo" twice in a signature),
+		// then each of its words alone.
+		if name := text[c.start:c.end]; strings.IndexByte(name, ' ') > 0 {
+			s.repeat(text, sc, name, lo, hi, c.start, c.end)
+		}
 		for _, w := range strings.Fields(text[c.start:c.end]) {
 			w = strings.TrimSuffix(w, ".")
 			if len(w) < 3 || notNames[w] {
 				continue
 			}
-			for off := lo; off < hi; {
-				k := strings.Index(text[off:hi], w)
-				if k < 0 {
-					break
-				}
-				a, b := off+k, off+k+len(w)
-				off = b
-				if a >= c.start && b <= c.end || a > 0 && isWordByte(text[a-1]) || b < len(text) && isWordByte(text[b]) {
-					continue
-				}
-				if !s.coveredBy(sc, Person, a, b, n) {
-					s.add(sc, Person, a, b, 0.6, 0, "pii.person.repeat")
-				}
-			}
+			s.repeat(text, sc, w, lo, hi, c.start, c.end)
+		}
+	}
+}
+
+// repeat reports the whole-word occurrences of name in text[lo:hi] outside
+// [start, end) that no person candidate covers yet.
+func (s *Scanner) repeat(text string, sc *scratch, name string, lo, hi, start, end int) {
+	for off := lo; off < hi; {
+		k := strings.Index(text[off:hi], name)
+		if k < 0 {
+			break
+		}
+		a, b := off+k, off+k+len(name)
+		off = b
+		if a >= start && b <= end || a > 0 && isWordByte(text[a-1]) || b < len(text) && isWordByte(text[b]) {
+			continue
+		}
+		if !s.coveredBy(sc, Person, a, b, len(sc.cands)) {
+			s.add(sc, Person, a, b, 0.6, 0, "pii.person.repeat")
 		}
 	}
 }
@@ -482,7 +596,7 @@ func (s *Scanner) blockHead(text string, sc *scratch) {
 		head := ls == 0
 		for k := 0; k < 4 && !head && ls > 0 && text[ls-1] == '\n'; k++ {
 			pl := lineStart(text, ls-1)
-			if strings.Trim(text[pl:ls-1], " \t>\r") == "" {
+			if skipMarks(text[pl:ls-1], 0) == ls-1-pl {
 				head = true
 				break
 			}
@@ -521,10 +635,7 @@ func (s *Scanner) blockHead(text string, sc *scratch) {
 // nameLine reports the line at ls when it is nothing but two or three
 // title-case words (a middle initial allowed).
 func (s *Scanner) nameLine(text string, ls int, sc *scratch) {
-	j := ls
-	for j < len(text) && (text[j] == ' ' || text[j] == '>') {
-		j++
-	}
+	j := skipMarks(text, ls)
 	le := strings.IndexByte(text[j:], '\n')
 	if le < 0 {
 		return
@@ -592,4 +703,20 @@ func lowerWords(text string, j, n int) int {
 		return j
 	}
 	return end
+}
+
+// skipMarks skips, from i, the spaces and the marks that open a line of a
+// quoted or bulleted block: "> ", "??? ", "* ", "- ", "• ".
+func skipMarks(text string, i int) int {
+	for i < len(text) {
+		switch c := text[i]; {
+		case c == ' ' || c == '\t' || c == '\r' || c == '>' || c == '?' || c == '*' || c == '-' || c == '|' || c == '#':
+			i++
+		case strings.HasPrefix(text[i:], "•"):
+			i += len("•")
+		default:
+			return i
+		}
+	}
+	return i
 }

@@ -67,8 +67,10 @@ func TestAddressRules(t *testing.T) {
 		{"Send it to 1600 Pennsylvania Avenue NW, Washington, DC 20500-0003 please.", []string{"1600 Pennsylvania Avenue NW, Washington, DC 20500-0003"}},
 		// A cue before a street written name-first, with a city after it.
 		{"She lives at Kastanienallee 12, Berlin and works nearby.", []string{"Kastanienallee 12, Berlin"}},
-		// A unit designator leads back to its street line, across lines.
-		{"Orla Byrne\n44 Quayside Walk\nApt. 3B\nGalway\n\nThanks", []string{"44 Quayside Walk\nApt. 3B\nGalway"}},
+		// A unit designator leads back to its street line, across lines;
+		// a block on lines of its own is reported line by line, the city
+		// with the unit above it.
+		{"Orla Byrne\n44 Quayside Walk\nApt. 3B\nGalway\n\nThanks", []string{"44 Quayside Walk", "Apt. 3B\nGalway"}},
 		{"Ship to 907 Larkspur Ln Suite 210, Boise, ID 83702.", []string{"907 Larkspur Ln Suite 210, Boise, ID 83702"}},
 		// Military addresses.
 		{"Write to PSC 1234, Box 5678\nAPO AE 09021 soon.", []string{"PSC 1234, Box 5678\nAPO AE 09021"}},

@@ -301,15 +301,7 @@ func (s *Scanner) Scan(text string) []Finding {
 	if s.pii != 0 {
 		s.scanTokens(text, sc)
 		s.scanKeywordAnchored(text, sc)
-		if s.on(Person) {
-			// Speakers and block heads are line structure.
-			if strings.IndexByte(text, '\n') >= 0 {
-				s.speakers(text, sc)
-				s.blockHead(text, sc)
-			}
-			s.lists(text, sc)
-			s.repeats(text, sc)
-		}
+		s.structure(text, sc) // names and address blocks, from the candidates so far
 	}
 	out := s.resolve(sc)
 	// Use-policy cues and custom terms.
