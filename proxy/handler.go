@@ -280,13 +280,13 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, codec protocol.
 	if err != nil {
 		return err
 	}
-	if k := duplicateKey(body); k != "" {
+	hd, dup, ok := peek(codec.Name(), body, t)
+	if dup != "" {
 		// The gateway reads the first occurrence and the upstream the last:
 		// a duplicate could route, price or limit one model and serve another.
-		return &switchboard.Error{Code: switchboard.EINVALID, Param: k,
-			Message: "the request has the field \"" + k + "\" more than once; send each field once"}
+		return &switchboard.Error{Code: switchboard.EINVALID, Param: dup,
+			Message: "the request has the field \"" + dup + "\" more than once; send each field once"}
 	}
-	hd, ok := peek(codec.Name(), body, t)
 	var req *llm.Request
 	system := ""
 	if h.opts.SystemPrompt != nil {

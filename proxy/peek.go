@@ -18,42 +18,130 @@ type head struct {
 	User         string
 }
 
-// peek reads the head of a well-formed request. It returns false for
-// anything unusual (malformed JSON, a missing or mistyped field) so the
-// caller falls back to the codec's full decode, which gives the precise,
-// protocol-shaped error.
-func peek(proto protocol.Name, body []byte, t protocol.Target) (head, bool) {
+// peek reads, in one pass over the body's top level, the head of a
+// well-formed request and the first field the body has more than once (at
+// the top level or inside stream_options: the gateway would read the first
+// occurrence and the upstream the last, so a duplicate could route, price
+// or limit one model and serve another). ok is false for anything unusual
+// (malformed JSON, a missing or mistyped field) so the caller falls back to
+// the codec's full decode, which gives the precise, protocol-shaped error;
+// dup is reported whatever ok says.
+func peek(proto protocol.Name, body []byte, t protocol.Target) (h head, dup string, ok bool) {
 	if len(body) == 0 || body[0] != '{' || !gjson.ValidBytes(body) {
-		return head{}, false
+		return head{}, "", false
 	}
-	var h head
+	var (
+		keys                                          keySet
+		model, messages, stream, streamOpts, contents gjson.Result
+		user, metadata                                gjson.Result
+	)
+	gjson.ParseBytes(body).ForEach(func(k, v gjson.Result) bool {
+		if keys.add(k.Str) {
+			dup = k.Str
+			return false
+		}
+		switch k.Str {
+		case "model":
+			model = v
+		case "messages":
+			messages = v
+		case "stream":
+			stream = v
+		case "stream_options":
+			streamOpts = v
+		case "contents":
+			contents = v
+		case "user":
+			user = v
+		case "metadata":
+			metadata = v
+		}
+		return true
+	})
+	if dup != "" {
+		return head{}, dup, false
+	}
+	var includeUsage gjson.Result
+	if streamOpts.IsObject() {
+		var inner keySet
+		streamOpts.ForEach(func(k, v gjson.Result) bool {
+			if inner.add(k.Str) {
+				dup = "stream_options." + k.Str
+				return false
+			}
+			if k.Str == "include_usage" {
+				includeUsage = v
+			}
+			return true
+		})
+		if dup != "" {
+			return head{}, dup, false
+		}
+	}
 	switch proto {
 	case protocol.Gemini:
-		r := gjson.GetManyBytes(body, "contents")
-		if !nonEmptyArray(r[0]) {
-			return head{}, false
+		if !nonEmptyArray(contents) {
+			return head{}, "", false
 		}
 		h.Model, h.Stream, h.IncludeUsage = t.Model, t.Stream, t.Stream
-		return h, h.Model != ""
+		return h, "", h.Model != ""
 	case protocol.OpenAI:
-		r := gjson.GetManyBytes(body, "model", "messages", "stream", "stream_options.include_usage", "user")
-		if !str(r[0]) || !nonEmptyArray(r[1]) || !optBool(r[2]) || !optBool(r[3]) || !optStr(r[4]) {
-			return head{}, false
+		if !str(model) || !nonEmptyArray(messages) || !optBool(stream) || !optBool(includeUsage) || !optStr(user) {
+			return head{}, "", false
 		}
-		if r[3].Exists() && !r[2].Bool() {
-			return head{}, false // stream_options without stream: let the decoder say so
+		if streamOpts.Exists() && !streamOpts.IsObject() || includeUsage.Exists() && !stream.Bool() {
+			return head{}, "", false // a mistyped stream_options, or one without stream: let the decoder say so
 		}
-		h.Model, h.Stream, h.IncludeUsage, h.User = r[0].Str, r[2].Bool(), r[3].Bool(), r[4].Str
-		return h, true
+		h.Model, h.Stream, h.IncludeUsage, h.User = model.Str, stream.Bool(), includeUsage.Bool(), user.Str
+		return h, "", true
 	case protocol.Anthropic:
-		r := gjson.GetManyBytes(body, "model", "messages", "stream", "metadata.user_id")
-		if !str(r[0]) || !nonEmptyArray(r[1]) || !optBool(r[2]) || !optStr(r[3]) {
-			return head{}, false
+		userID := metadata.Get("user_id")
+		if metadata.Exists() && !metadata.IsObject() {
+			return head{}, "", false
 		}
-		h.Model, h.Stream, h.IncludeUsage, h.User = r[0].Str, r[2].Bool(), r[2].Bool(), r[3].Str
-		return h, true
+		if !str(model) || !nonEmptyArray(messages) || !optBool(stream) || !optStr(userID) {
+			return head{}, "", false
+		}
+		h.Model, h.Stream, h.IncludeUsage, h.User = model.Str, stream.Bool(), stream.Bool(), userID.Str
+		return h, "", true
 	}
-	return head{}, false
+	return head{}, "", false
+}
+
+// keySet is the set of an object's field names seen so far: a short list
+// searched in place, as requests have a few dozen fields at most, and a map
+// beyond that so that a body of many thousand fields stays linear.
+type keySet struct {
+	list [24]string
+	n    int
+	m    map[string]struct{}
+}
+
+// add records k and reports whether it was already there.
+func (s *keySet) add(k string) bool {
+	if s.m != nil {
+		if _, ok := s.m[k]; ok {
+			return true
+		}
+		s.m[k] = struct{}{}
+		return false
+	}
+	for _, x := range s.list[:s.n] {
+		if x == k {
+			return true
+		}
+	}
+	if s.n < len(s.list) {
+		s.list[s.n] = k
+		s.n++
+		return false
+	}
+	s.m = make(map[string]struct{}, 2*len(s.list))
+	for _, x := range s.list {
+		s.m[x] = struct{}{}
+	}
+	s.m[k] = struct{}{}
+	return false
 }
 
 func headOf(r *llm.Request) head {
@@ -99,36 +187,4 @@ func peekUsage(proto protocol.Name, body []byte) (llm.Usage, bool) {
 	default: // Gemini reports thoughts apart from candidates
 		return llm.Usage{Input: a, Output: b + d, CacheRead: c, Reasoning: d}, r[0].Exists()
 	}
-}
-
-// duplicateKey returns a top-level field the body has more than once, or
-// one inside stream_options, stream settings being read by the gateway and
-// the upstream alike ("" when there is none or the body is not an object).
-func duplicateKey(body []byte) string {
-	if len(body) == 0 || body[0] != '{' {
-		return ""
-	}
-	dup := func(obj gjson.Result) string {
-		seen := make(map[string]struct{}, 16)
-		found := ""
-		obj.ForEach(func(k, _ gjson.Result) bool {
-			if _, ok := seen[k.Str]; ok {
-				found = k.Str
-				return false
-			}
-			seen[k.Str] = struct{}{}
-			return true
-		})
-		return found
-	}
-	root := gjson.ParseBytes(body)
-	if k := dup(root); k != "" {
-		return k
-	}
-	if so := root.Get("stream_options"); so.IsObject() {
-		if k := dup(so); k != "" {
-			return "stream_options." + k
-		}
-	}
-	return ""
 }
