@@ -10,9 +10,9 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"runtime/pprof"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
