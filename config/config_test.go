@@ -1,6 +1,7 @@
 package config
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -131,6 +132,21 @@ func TestEmptyFileGetsDefaults(t *testing.T) {
 	}
 	if c.Listen != DefaultListen {
 		t.Fatalf("listen = %q", c.Listen)
+	}
+}
+
+// TestValidateDoesNotCompileDefaultGuardrails: a file without guardrail
+// detectors, thresholds or terms is not compiled into a throwaway scanner
+// on every start (its tables were a third of an idle gateway's memory).
+func TestValidateDoesNotCompileDefaultGuardrails(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := Parse([]byte(good), env(map[string]string{"OPENAI_API_KEY": "sk-secret", "KEY": "sb-0123456789abcdef"})); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 2<<20 {
+		t.Fatalf("parsing a file without guardrail settings allocated %d bytes", n)
 	}
 }
 
