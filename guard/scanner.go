@@ -68,6 +68,8 @@ type scratch struct {
 	ctxStart, ctxEnd int
 	ctxBits          uint32
 	ctxLo            int // hit cursor of the last ctxBits
+
+	useKeys []useKey // scoreUse's scratch
 }
 
 // cand is a scored candidate before overlap resolution.
@@ -318,7 +320,7 @@ func (s *Scanner) Scan(text string) []Finding {
 		}
 	}
 	if len(sc.use) > 0 {
-		out = s.scoreUse(sc.use, out)
+		out = s.scoreUse(sc.use, &sc.useKeys, out)
 	}
 	return out
 }
@@ -358,9 +360,22 @@ func (s *Scanner) resolve(sc *scratch) []Finding {
 			end = max(end, cs[hi].end)
 			hi++
 		}
-		if hi-lo == 1 {
+		switch hi - lo {
+		case 1:
 			keep = append(keep, int32(lo))
-		} else {
+		case 2:
+			// pick, for the most common cluster: the better one wins, and
+			// the other too if it does not overlap it.
+			w, o := lo, lo+1
+			if better(&cs[o], &cs[w]) {
+				w, o = o, w
+			}
+			if cs[o].start < cs[w].end && cs[w].start < cs[o].end {
+				keep = append(keep, int32(w))
+			} else {
+				keep = append(keep, int32(lo), int32(lo+1))
+			}
+		default:
 			if cap(sc.done) < len(cs) {
 				sc.done = make([]bool, len(cs))
 			}
@@ -368,7 +383,12 @@ func (s *Scanner) resolve(sc *scratch) []Finding {
 			clear(done[lo:hi])
 			k := len(keep)
 			keep = pick(cs, done, lo, hi, keep)
-			slices.Sort(keep[k:])
+			// A cluster has few winners: sort them by insertion.
+			for x := k + 1; x < len(keep); x++ {
+				for y := x; y > k && keep[y] < keep[y-1]; y-- {
+					keep[y], keep[y-1] = keep[y-1], keep[y]
+				}
+			}
 		}
 		lo = hi
 	}

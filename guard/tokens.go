@@ -525,34 +525,34 @@ func (s *Scanner) classify(text string, gs []group, d []byte, last bool, ext int
 	switch D {
 	case 9:
 		if uniform && shape == shape3(3, 2, 4) && (sep == '-' || sep == ' ' || sep == '.') {
-			if ValidSSN(d) {
+			if validSSN(d) {
 				s.addAt(sc, iSSN, start, end, 0.8, 0.2, "pii.us_ssn.delimited")
-			} else if ValidITIN(d) {
+			} else if validITIN(d) {
 				s.addAt(sc, iITIN, start, end, 0.8, 0.2, "pii.us_itin.delimited")
 			}
 		}
 		if ng == 1 {
-			if ValidSSN(d) {
+			if validSSN(d) {
 				s.addAt(sc, iSSN, start, end, 0.3, 0.45, "pii.us_ssn.context")
 			}
-			if ValidITIN(d) {
+			if validITIN(d) {
 				s.addAt(sc, iITIN, start, end, 0.3, 0.45, "pii.us_itin.context")
 			}
-			if ValidABA(d) {
+			if validABA(d) {
 				s.addAt(sc, iABARouting, start, end, 0.3, 0.6, "pii.aba_routing.checksum")
 			}
-			if ValidEIN(d) {
+			if validEIN(d) {
 				s.addAt(sc, iEIN, start, end, 0.1, 0.6, "pii.ein.context")
 			}
 			s.addAt(sc, iPassport, start, end, 0.05, 0.8, "pii.us_passport.context")
 		}
-		if (shape == shape2(5, 4) || shape == shape2(3, 6)) && sep == '-' && ValidSSN(d) {
+		if (shape == shape2(5, 4) || shape == shape2(3, 6)) && sep == '-' && validSSN(d) {
 			s.addAt(sc, iSSN, start, end, 0.1, 0.45, "pii.us_ssn.weak")
 		}
-		if shape == shape2(2, 7) && sep == '-' && ValidEIN(d) {
+		if shape == shape2(2, 7) && sep == '-' && validEIN(d) {
 			s.addAt(sc, iEIN, start, end, 0.5, 0.4, "pii.ein.delimited")
 		}
-		if shape == shape3(4, 4, 1) && sep == '-' && ValidABA(d) {
+		if shape == shape3(4, 4, 1) && sep == '-' && validABA(d) {
 			s.addAt(sc, iABARouting, start, end, 0.5, 0.4, "pii.aba_routing.checksum")
 		}
 	case 10, 11:
@@ -562,7 +562,7 @@ func (s *Scanner) classify(text string, gs []group, d []byte, last bool, ext int
 			lead = d[0] == '1' && (len0 == 1 || plus)
 			p = d[1:]
 		}
-		if (D == 10 || lead) && ValidNANP(p) {
+		if (D == 10 || lead) && validNANP(p) {
 			// With the extension when it ends the run.
 			e := end
 			if last && ext > end {
@@ -575,7 +575,7 @@ func (s *Scanner) classify(text string, gs []group, d []byte, last bool, ext int
 				s.addAt(sc, iPhone, start, e, 0.4, 0.4, "pii.phone.nanp")
 			}
 		}
-		if D == 10 && ValidNPI(d) {
+		if D == 10 && validNPI(d) {
 			if shape == shape3(4, 3, 3) && uniform {
 				s.addAt(sc, iNPI, start, end, 0.6, 0.35, "pii.us_npi.luhn")
 			} else if ng == 1 {
@@ -587,9 +587,9 @@ func (s *Scanner) classify(text string, gs []group, d []byte, last bool, ext int
 		layout := ng == 1 || uniform && (sep == ' ' || sep == '-') && len0 == 4
 		switch {
 		case !layout:
-		case ValidCard(d):
+		case validCard(d):
 			s.addAt(sc, iCreditCard, start, end, 1.0, 0, "pii.credit_card.luhn")
-		case Luhn(d) && !allSame(d):
+		case luhnSum(d)%10 == 0 && !allSame(d):
 			// Outside the IIN table (a new or private-label issuer, the
 			// unassigned edges of a network's block): a card only when a
 			// card word is near.

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"math/bits"
 	"slices"
 	"sort"
 	"strconv"
@@ -137,6 +138,13 @@ type useHit struct {
 	ref        *cueRef
 }
 
+// useKey is what scoreUse slides over: a hit's start, category and group.
+type useKey struct {
+	start int32
+	cat   int16
+	gi    uint8
+}
+
 // useSpec is what a category needs beyond its cue table.
 type useSpec struct {
 	// window is the span, in bytes, within which cues must co-occur.
@@ -207,52 +215,75 @@ var binds = func() (b [len(cueGroups)]struct {
 // reach the threshold: the bound sums, over the groups present, the
 // largest weight the group has anywhere in the text; the groups present
 // are counted as the window slides.
-func (s *Scanner) scoreUse(hits []useHit, dst []Finding) []Finding {
+//
+// keys is scratch space for the hits' categories and groups.
+func (s *Scanner) scoreUse(hits []useHit, keys *[]useKey, dst []Finding) []Finding {
+	// The category and group of each hit, read once, side by side with
+	// the starts: the sliding below reads them for every category.
+	ks := (*keys)[:0]
+	for _, h := range hits {
+		ks = append(ks, useKey{start: int32(h.start), cat: int16(h.ref.cat), gi: h.ref.gi})
+	}
+	*keys = ks
 	for ci, cat := range s.cats {
 		sp := specOf(cat.typ)
 		var capW [len(cueGroups)]float64
+		found := false
 		for _, h := range hits {
-			if r := h.ref; r.cat == ci && r.weight > capW[r.gi] {
-				capW[r.gi] = r.weight
+			if r := h.ref; r.cat == ci {
+				found = true
+				if r.weight > capW[r.gi] {
+					capW[r.gi] = r.weight
+				}
 			}
+		}
+		// The bound of a window, below, never exceeds the bound with every
+		// group present: when that misses the threshold, no window is
+		// scored.
+		total := 0.0
+		for _, w := range capW {
+			total += w
+		}
+		if !found || total < cat.threshold {
+			continue
 		}
 		var count [len(cueGroups)]int32
 		var present uint32
 		bound := 0.0
-		// slide adds (d = 1) or removes (d = -1) hit h from the window.
-		slide := func(h useHit, d int32) {
-			r := h.ref
-			if r.cat != ci {
+		// slide adds (d = 1) or removes (d = -1) hit k from the window.
+		slide := func(k useKey, d int32) {
+			if int(k.cat) != ci {
 				return
 			}
-			count[r.gi] += d
+			count[k.gi] += d
 			was := present
-			if count[r.gi] > 0 {
-				present |= 1 << r.gi
+			if count[k.gi] > 0 {
+				present |= 1 << k.gi
 			} else {
-				present &^= 1 << r.gi
+				present &^= 1 << k.gi
 			}
 			if present != was {
+				// The groups present in increasing order, as a loop over
+				// all of them would add them.
 				bound = 0
-				for g := range capW {
-					if present&(1<<g) != 0 {
-						bound += capW[g]
-					}
+				for p := present; p != 0; p &= p - 1 {
+					bound += capW[bits.TrailingZeros32(p)]
 				}
 			}
 		}
 		var best float64
 		bestI, bestJ := -1, -1
 		j := 0
-		for i := range hits {
+		window := int32(sp.window)
+		for i := range ks {
 			if i > 0 {
-				slide(hits[i-1], -1)
+				slide(ks[i-1], -1)
 			}
-			for j < len(hits) && (j <= i || hits[j].start < hits[i].start+sp.window) {
-				slide(hits[j], 1)
+			for j < len(ks) && (j <= i || ks[j].start < ks[i].start+window) {
+				slide(ks[j], 1)
 				j++
 			}
-			if hits[i].ref.cat != ci || bound < cat.threshold || bound <= best || sp.needs != 0 && present&sp.needs == 0 {
+			if int(ks[i].cat) != ci || bound < cat.threshold || bound <= best || sp.needs != 0 && present&sp.needs == 0 {
 				continue
 			}
 			sc := windowScore(hits, ci, i, j, sp, nil)

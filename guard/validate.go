@@ -25,9 +25,13 @@ func allSame(d []byte) bool {
 // not 00, serial not 0000, not one digit repeated, and not a published
 // sample or test value (078-05-1120, 219-09-9999, 123-45-6789, 987-65-432x).
 func ValidSSN(d []byte) bool {
-	if len(d) != 9 || !isDigits(d) {
-		return false
-	}
+	return len(d) == 9 && isDigits(d) && validSSN(d)
+}
+
+// validSSN is ValidSSN for nine digits. The exported validators check
+// their input; the token scanner, whose runs are digits of a known
+// length, calls these.
+func validSSN(d []byte) bool {
 	area, group, serial := num(d[:3]), num(d[3:5]), num(d[5:])
 	if area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0 || allSame(d) {
 		return false
@@ -42,7 +46,12 @@ func ValidSSN(d []byte) bool {
 // ValidITIN reports whether the 9 digits d can be an Individual Taxpayer
 // Identification Number: area 9xx and group 50–65, 70–88, 90–92 or 94–99.
 func ValidITIN(d []byte) bool {
-	if len(d) != 9 || !isDigits(d) || d[0] != '9' {
+	return len(d) == 9 && isDigits(d) && validITIN(d)
+}
+
+// validITIN is ValidITIN for nine digits.
+func validITIN(d []byte) bool {
+	if d[0] != '9' {
 		return false
 	}
 	g := num(d[3:5])
@@ -89,10 +98,15 @@ func luhnSum(d []byte) int {
 // (16–19); Maestro 5018, 5020, 5038, 5893, 6304, 6759, 6761–6763 and the
 // rest of 50, 56–58 and 6 (12–19); UATP 1 (15).
 func CardIssuer(d []byte) string {
-	n := len(d)
-	if n < 12 || n > 19 || !isDigits(d) {
+	if len(d) < 12 || len(d) > 19 || !isDigits(d) {
 		return ""
 	}
+	return cardIssuer(d)
+}
+
+// cardIssuer is CardIssuer for 12 to 19 digits.
+func cardIssuer(d []byte) string {
+	n := len(d)
 	p6 := num(d[:6])
 	p2, p3, p4 := p6/10000, p6/1000, p6/100
 	switch {
@@ -127,11 +141,21 @@ func ValidCard(d []byte) bool {
 	return CardIssuer(d) != "" && Luhn(d)
 }
 
+// validCard is ValidCard for 12 to 19 digits.
+func validCard(d []byte) bool {
+	return cardIssuer(d) != "" && luhnSum(d)%10 == 0
+}
+
 // ValidABA reports whether the 9 digits d are an ABA routing number: the
 // first two digits in a Federal Reserve range (00–12, 21–32, 61–72, 80) and
 // 3·(d1+d4+d7) + 7·(d2+d5+d8) + (d3+d6+d9) ≡ 0 (mod 10).
 func ValidABA(d []byte) bool {
-	if len(d) != 9 || !isDigits(d) || allSame(d) {
+	return len(d) == 9 && isDigits(d) && validABA(d)
+}
+
+// validABA is ValidABA for nine digits.
+func validABA(d []byte) bool {
+	if allSame(d) {
 		return false
 	}
 	p := num(d[:2])
@@ -147,7 +171,12 @@ func ValidABA(d []byte) bool {
 // Identifier: first digit 1 or 2, Luhn over "80840" followed by the number,
 // and not one repeated digit after the first.
 func ValidNPI(d []byte) bool {
-	if len(d) != 10 || !isDigits(d) || (d[0] != '1' && d[0] != '2') || allSame(d[1:]) {
+	return len(d) == 10 && isDigits(d) && validNPI(d)
+}
+
+// validNPI is ValidNPI for ten digits.
+func validNPI(d []byte) bool {
+	if d[0] != '1' && d[0] != '2' || allSame(d[1:]) {
 		return false
 	}
 	// The prefix 80840 adds 24 to the Luhn sum of the ten digits (its
@@ -251,10 +280,12 @@ var einPrefixes = func() (t [100]bool) {
 // Number: a prefix the IRS assigns (01–06, 10–16, 20–27, 30–48, 50–68,
 // 71–77, 80–88, 90–95, 98, 99) and not one repeated digit.
 func ValidEIN(d []byte) bool {
-	if len(d) != 9 || !isDigits(d) || allSame(d) {
-		return false
-	}
-	return einPrefixes[num(d[:2])]
+	return len(d) == 9 && isDigits(d) && validEIN(d)
+}
+
+// validEIN is ValidEIN for nine digits.
+func validEIN(d []byte) bool {
+	return !allSame(d) && einPrefixes[num(d[:2])]
 }
 
 // ValidMBI reports whether s (11 characters, dashes removed) is a Medicare
@@ -295,9 +326,11 @@ func ValidMBI(s []byte) bool {
 // Plan number: area code and exchange [2-9]XX, neither of the form N11, and
 // the area not 37X or 96X (reserved) nor 555.
 func ValidNANP(d []byte) bool {
-	if len(d) != 10 || !isDigits(d) {
-		return false
-	}
+	return len(d) == 10 && isDigits(d) && validNANP(d)
+}
+
+// validNANP is ValidNANP for ten digits.
+func validNANP(d []byte) bool {
 	if d[0] < '2' || d[3] < '2' {
 		return false
 	}
