@@ -540,9 +540,11 @@ func (x *exchange) stream(t route.Target, resp *provider.Response, pass bool) er
 // be sent; the reason is kept beside it.
 var errStopStream = errors.New("proxy: stream stopped")
 
-// streamBuf is one stream's read buffer and output buffer.
+// streamBuf is one stream's read buffer and output buffer. The read buffer
+// is 8 KiB: an event is far smaller, a larger burst takes one more read,
+// and 32 KiB per concurrent stream was a visible share of peak memory.
 type streamBuf struct {
-	read [32 << 10]byte
+	read [8 << 10]byte
 	out  []byte
 }
 
