@@ -66,47 +66,41 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	return &benchEnv{fake: fake, rp: rps, gw: gw}
 }
 
-// run sends sc's request b.N times, checking every answer.
-func runScenario(b *testing.B, sc scenario) {
-	cl := newClient(1)
-	defer cl.CloseIdleConnections()
-	body := chatBody(sc.model, sc.stream)
-	var buf bytes.Buffer
-	// One request outside the timer opens the connections.
-	if _, err := once(context.Background(), cl, sc, body, &buf); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := once(context.Background(), cl, sc, body, &buf); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// runParallel sends sc's request b.N times from 16 goroutines, as the
-// whole-process benchmark's concurrency-16 cells do, so that a profile
-// shows the batching and contention of that load.
-func runParallel(b *testing.B, sc scenario) {
-	const workers = 16
+// runScenario sends sc's request b.N times from workers goroutines,
+// checking every answer. With 16 workers, as in the whole-process
+// benchmark's concurrency-16 cells, a profile shows the batching and
+// contention of that load.
+func runScenario(b *testing.B, sc scenario, workers int) {
 	cl := newClient(workers)
 	defer cl.CloseIdleConnections()
 	body := chatBody(sc.model, sc.stream)
+	send := func(buf *bytes.Buffer) bool {
+		if _, err := once(context.Background(), cl, sc, body, buf); err != nil {
+			b.Error(err)
+			return false
+		}
+		return true
+	}
+	// One request outside the timer opens the connections.
 	var buf bytes.Buffer
-	if _, err := once(context.Background(), cl, sc, body, &buf); err != nil {
-		b.Fatal(err)
+	if !send(&buf) {
+		return
 	}
 	b.ReportAllocs()
+	if workers == 1 {
+		b.ResetTimer()
+		for b.Loop() {
+			if !send(&buf) {
+				return
+			}
+		}
+		return
+	}
 	b.SetParallelism((workers + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		var buf bytes.Buffer
-		for pb.Next() {
-			if _, err := once(context.Background(), cl, sc, body, &buf); err != nil {
-				b.Error(err)
-				return
-			}
+		for pb.Next() && send(&buf) {
 		}
 	})
 }
@@ -121,12 +115,12 @@ func benchBoth(b *testing.B, sc func(e *benchEnv) scenario) {
 		b.Run(name, func(b *testing.B) {
 			s := sc(e)
 			s.stream = stream
-			runScenario(b, s)
+			runScenario(b, s, 1)
 		})
 		b.Run(name+"-c16", func(b *testing.B) {
 			s := sc(e)
 			s.stream = stream
-			runParallel(b, s)
+			runScenario(b, s, 16)
 		})
 	}
 }
