@@ -248,7 +248,7 @@ func (l *Log) run() {
 	tick := time.NewTicker(l.opts.CheckpointInterval)
 	defer tick.Stop()
 	batch := make([]*pending, 0, l.opts.MaxBatch)
-	// linger is stopped whenever it is not in use (async mode only).
+	// linger times async batches; it is stopped whenever not in use.
 	linger := time.NewTimer(time.Hour)
 	linger.Stop()
 	last := 0 // records in the previous batch
@@ -261,50 +261,23 @@ func (l *Log) run() {
 			}
 			batch = append(batch[:0], p)
 			open := true
-			// In async mode nobody waits for the commit: collect records
-			// for AsyncLinger (or a full batch), then commit them at once.
-			var deadline <-chan time.Time
 			if l.opts.Async {
-				linger.Reset(l.opts.AsyncLinger)
-				deadline = linger.C
-			}
-		drain:
-			for open && len(batch) < l.opts.MaxBatch {
-				var (
-					q  *pending
-					ok bool
-				)
-				if deadline == nil {
-					select {
-					case q, ok = <-l.queue:
-					default:
-						break drain
-					}
-				} else {
-					select {
-					case q, ok = <-l.queue:
-					case <-deadline:
-						break drain
-					}
-				}
-				if !ok {
-					open = false
-					break
-				}
-				batch = append(batch, q)
-			}
-			linger.Stop()
-			if open && !l.opts.Async && last > 1 {
-				// The previous batch was shared: writers are concurrent. Let the
-				// goroutines that are ready run first (a handler about to write
-				// its record), then take what they queued, so one commit's fixed
-				// cost is shared by more records. No timer: a lone writer never
-				// waits, and nothing waits for a clock.
-				for range 4 {
-					runtime.Gosched()
-					var took bool
-					if batch, open, took = l.take(batch); !open || !took {
-						break
+				batch, open = l.collect(batch, linger)
+			} else {
+				batch, open, _ = l.take(batch)
+				if open && last > 1 {
+					// The previous batch was shared: writers are concurrent.
+					// Let the goroutines that are ready run first (a handler
+					// about to write its record), then take what they queued,
+					// so one commit's fixed cost is shared by more records. No
+					// timer: a lone writer never waits, and nothing waits for
+					// a clock.
+					for range 4 {
+						runtime.Gosched()
+						var took bool
+						if batch, open, took = l.take(batch); !open || !took {
+							break
+						}
 					}
 				}
 			}
@@ -336,6 +309,27 @@ func (l *Log) run() {
 			_ = l.commit(nil, false)
 		}
 	}
+}
+
+// collect appends to batch, in async mode, what arrives within
+// AsyncLinger (nobody waits for the commit, so the interval's records
+// share it), or until the batch is full. It reports whether the queue is
+// still open.
+func (l *Log) collect(batch []*pending, t *time.Timer) ([]*pending, bool) {
+	t.Reset(l.opts.AsyncLinger)
+	defer t.Stop()
+	for len(batch) < l.opts.MaxBatch {
+		select {
+		case q, ok := <-l.queue:
+			if !ok {
+				return batch, false
+			}
+			batch = append(batch, q)
+		case <-t.C:
+			return batch, true
+		}
+	}
+	return batch, true
 }
 
 // take appends to batch what is queued right now, up to MaxBatch. It
