@@ -61,6 +61,10 @@ const MinHoldBack = 384
 // item, a dialogue label).
 const keepLeft = 448
 
+// compactAt is how much dropped text a StreamRedactor's buffer may hold
+// before it is reclaimed.
+const compactAt = 4096
+
 // StreamRedactor redacts a text that arrives in chunks (a streamed answer).
 // It holds back the tail of the text, so that an SSN split across chunks is
 // still caught, and releases only text whose findings are final: nothing
@@ -70,9 +74,15 @@ type StreamRedactor struct {
 	s        *Scanner
 	holdBack int
 	text     string // retained window: left context + pending
-	base     int    // offset of text in the whole stream
-	released int    // stream offset up to which output was released
+	// buf holds the text from off bytes before the window: chunks are
+	// appended in place, and the dropped front is reclaimed only once it
+	// outgrows the window, so a chunk costs no copy of the window.
+	buf      strings.Builder
+	off      int
+	base     int // offset of text in the whole stream
+	released int // stream offset up to which output was released
 	seen     map[findingKey]bool
+	found    []Finding // the last scan's findings; its array is reused
 }
 
 type findingKey struct {
@@ -94,7 +104,8 @@ func NewStreamRedactor(s *Scanner, holdBack int) *StreamRedactor {
 // stream so far, as Scan of the whole text would give them) and any
 // use-policy findings seen for the first time.
 func (r *StreamRedactor) Write(chunk string) (string, []Finding) {
-	r.text += chunk
+	r.buf.WriteString(chunk)
+	r.text = r.buf.String()[r.off:]
 	pending := r.base + len(r.text) - r.released
 	if pending < r.holdBack+64 {
 		return "", nil
@@ -116,7 +127,10 @@ func (r *StreamRedactor) Flush() (string, []Finding) {
 }
 
 func (r *StreamRedactor) release(cut int) (string, []Finding) {
-	fs := r.s.Scan(r.text)
+	// The window is scanned again at every release: reuse the findings'
+	// array (nothing keeps them past this call; out holds copies).
+	r.found = r.s.AppendScan(r.found[:0], r.text)
+	fs := r.found
 	// Never cut through a finding.
 	for _, f := range fs {
 		if isUse(f.Type) {
@@ -157,6 +171,14 @@ func (r *StreamRedactor) release(cut int) (string, []Finding) {
 	if drop := r.released - keepLeft - r.base; drop > 0 {
 		r.text = r.text[drop:]
 		r.base += drop
+		r.off += drop
+		if r.off >= compactAt && r.off >= len(r.text) {
+			live := r.text
+			r.buf = strings.Builder{}
+			r.buf.Grow(len(live) + compactAt)
+			r.buf.WriteString(live)
+			r.text, r.off = r.buf.String(), 0
+		}
 	}
 	return b.String(), out
 }

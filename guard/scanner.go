@@ -294,7 +294,13 @@ func (s *Scanner) on(t Type) bool { return s.pii&typeBit(t) != 0 }
 // Scan returns the findings in text, PII first (sorted by position, never
 // overlapping) and then use-policy categories (at most one per category,
 // spanning the cues that fired).
-func (s *Scanner) Scan(text string) []Finding {
+func (s *Scanner) Scan(text string) []Finding { return s.AppendScan(nil, text) }
+
+// AppendScan appends the findings of Scan(text) to dst and returns the
+// extended slice. A caller that scans again and again (the stream
+// redactor) passes the previous result's slice, cut to length zero, and
+// so allocates nothing per scan.
+func (s *Scanner) AppendScan(dst []Finding, text string) []Finding {
 	sc := s.scratch.Get().(*scratch)
 	defer s.scratch.Put(sc)
 	s.keywords(text, sc)
@@ -305,7 +311,7 @@ func (s *Scanner) Scan(text string) []Finding {
 		s.scanKeywordAnchored(text, sc)
 		s.structure(text, sc) // names and address blocks, from the candidates so far
 	}
-	out := s.resolve(sc)
+	out := s.resolve(sc, dst)
 	// Use-policy cues and custom terms.
 	sc.use = sc.use[:0]
 	for _, h := range sc.hits {
@@ -338,20 +344,20 @@ func (s *Scanner) keywords(text string, sc *scratch) {
 
 // resolve keeps, among overlapping candidates that reach their threshold,
 // the highest-scoring (then longest, then first) one, and returns the
-// result sorted by position. Only candidates that overlap can exclude one
+// result sorted by position, appended to dst. Only candidates that overlap can exclude one
 // another, so the choice is made per cluster of overlapping candidates
 // found by one sweep over the candidates sorted by start; a cluster is
 // usually the few readings of one digit run.
-func (s *Scanner) resolve(sc *scratch) []Finding {
+func (s *Scanner) resolve(sc *scratch, dst []Finding) []Finding {
 	cs := sc.cands
 	if len(cs) == 0 {
-		return nil
+		return dst
 	}
 	if !sortedByStart(cs) {
 		slices.SortFunc(cs, candByStart)
 	}
 	// Pass 1 marks the winners in place (keep), pass 2 copies them out, so
-	// the result is allocated once at its final size. Clusters come in
+	// the result grows at most once, to its final size. Clusters come in
 	// text order, so sorting each cluster's winners sorts them all.
 	keep := sc.keep[:0]
 	for lo := 0; lo < len(cs); {
@@ -393,10 +399,11 @@ func (s *Scanner) resolve(sc *scratch) []Finding {
 		lo = hi
 	}
 	sc.keep = keep
-	out := make([]Finding, len(keep))
+	n := len(dst)
+	out := slices.Grow(dst, len(keep))[:n+len(keep)]
 	for i, k := range keep {
 		c := &cs[k]
-		out[i] = Finding{Type: c.typ, Start: c.start, End: c.end, Score: min(c.score, 1), Rule: c.rule}
+		out[n+i] = Finding{Type: c.typ, Start: c.start, End: c.end, Score: min(c.score, 1), Rule: c.rule}
 	}
 	return out
 }
