@@ -1,0 +1,98 @@
+package guard
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestRedactJSON(t *testing.T) {
+	s := mustScanner(t, Config{})
+	cases := []struct{ raw, want string }{
+		// Inside a string, with the key giving context.
+		{`{"ssn":"536-22-1234","note":"ok"}`, `{"ssn":"[US_SSN]","note":"ok"}`},
+		{`{"account_number": 12345678, "amount": 12.5}`, `{"account_number": "[US_BANK_NUMBER]", "amount": 12.5}`},
+		{`{"account_number": "12345678"}`, `{"account_number": "[US_BANK_NUMBER]"}`},
+		// An escape before the number neither hides it nor is cut.
+		{`{"text":"Record:\n536-22-1234\tcall (202) 555-0143"}`, `{"text":"Record:\n[US_SSN]\tcall [PHONE_NUMBER]"}`},
+		{`{"to":["bob.smith@agency.gov"]}`, `{"to":["[EMAIL_ADDRESS]"]}`},
+		// Nothing found: the text is returned as it is.
+		{`{"city":"Springfield","count":3}`, `{"city":"Springfield","count":3}`},
+		{`{}`, `{}`},
+	}
+	for _, c := range cases {
+		got := RedactJSON(c.raw, s.ScanJSON(c.raw))
+		if got != c.want {
+			t.Errorf("RedactJSON(%s)\n got %s\nwant %s", c.raw, got, c.want)
+		}
+		if !json.Valid([]byte(got)) {
+			t.Errorf("RedactJSON(%s) = %s: not valid JSON", c.raw, got)
+		}
+	}
+}
+
+// TestRedactJSONSpans covers spans that cross JSON punctuation and cut
+// escape sequences, which the scanner rarely produces.
+func TestRedactJSONSpans(t *testing.T) {
+	cases := []struct {
+		raw        string
+		start, end int
+		want       string
+	}{
+		// A card split over an array: each piece is replaced, the
+		// punctuation kept.
+		{`["4111","1111"]`, 2, 13, `["[CREDIT_CARD]","[CREDIT_CARD]"]`},
+		// A span ending inside "\u00e9" or starting inside "\n" widens.
+		{`{"a":"x\u00e9y"}`, 7, 9, `{"a":"x[CREDIT_CARD]y"}`},
+		{`{"a":"x\ny"}`, 8, 10, `{"a":"x[CREDIT_CARD]"}`},
+		// A span over a number and the string after it.
+		{`[123456, "789"]`, 1, 13, `["[CREDIT_CARD]", "[CREDIT_CARD]"]`},
+	}
+	for _, c := range cases {
+		fs := []Finding{{Type: CreditCard, Start: c.start, End: c.end}}
+		got := RedactJSON(c.raw, fs)
+		if got != c.want {
+			t.Errorf("RedactJSON(%s, [%d,%d))\n got %s\nwant %s", c.raw, c.start, c.end, got, c.want)
+		}
+		if !json.Valid([]byte(got)) {
+			t.Errorf("RedactJSON(%s) = %s: not valid JSON", c.raw, got)
+		}
+	}
+}
+
+func TestJSONView(t *testing.T) {
+	raw := `{"a\"b":"x\n1\u00e92\\"}`
+	got := jsonView(raw)
+	if len(got) != len(raw) {
+		t.Fatalf("jsonView changed the length: %d -> %d", len(raw), len(got))
+	}
+	if want := `{"a  b":"x  1      2  "}`; got != want {
+		t.Fatalf("jsonView(%s) = %s, want %s", raw, got, want)
+	}
+}
+
+// FuzzRedactJSON: for any valid JSON and any findings the scanner reports
+// on it, the redacted text is valid JSON, and no digit of a redacted span
+// is left (each is inside a placeholder-replaced string part or number).
+func FuzzRedactJSON(f *testing.F) {
+	for _, seed := range []string{
+		`{"ssn":"536-22-1234"}`, `{"acct": 12345678}`, `["4111 1111 1111 1111"]`,
+		`{"t":"a\nb 202-555-0143\u0041"}`, `[1e5, -0.5, "x"]`, `"plain 10.20.30.40"`,
+	} {
+		f.Add(seed)
+	}
+	s := mustScanner(f, Config{})
+	f.Fuzz(func(t *testing.T, raw string) {
+		fs := s.ScanJSON(raw)
+		got := RedactJSON(raw, fs)
+		if !json.Valid([]byte(raw)) {
+			return
+		}
+		if !json.Valid([]byte(got)) {
+			t.Fatalf("RedactJSON(%q) = %q: not valid JSON (findings %v)", raw, got, fs)
+		}
+		if len(redactable(fs, 0, len(raw))) > 0 && !strings.Contains(got, "[") {
+			t.Fatalf("RedactJSON(%q) = %q: findings %v but no placeholder", raw, got, fs)
+		}
+	})
+}
