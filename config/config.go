@@ -123,7 +123,14 @@ type GuardSpec struct {
 	Policies     map[string]guard.Policy `yaml:"policies"`
 	Tenants      map[string]string       `yaml:"tenants"`
 	Vendors      map[string]string       `yaml:"vendors"`
-	// Output also scans answers before they reach the client (default true).
+	// Output also scans answers before they reach the client (default
+	// true): text, thinking, and tool-call arguments. Streamed text and
+	// thinking are held back by HoldBack; a streamed tool call's arguments
+	// are held until the call is complete and released in one piece, so
+	// that redacted JSON stays valid (a number found as PII becomes the
+	// placeholder as a string). A redacted thinking block keeps the
+	// vendor's signature, which then no longer matches it: a client that
+	// sends that block back to the same vendor may have it refused.
 	Output *bool `yaml:"output"`
 	// HoldBack is the streamed-answer redaction window in bytes (default
 	// and minimum guard.MinHoldBack, 384).

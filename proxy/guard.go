@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"encoding/json"
 	"sort"
 	"strconv"
 	"strings"
@@ -153,7 +154,12 @@ func (g *Guardrails) scanPrompt(req *llm.Request) scanned {
 	var sc scanned
 	seen := map[string]bool{}
 	add := func(msg, idx int, text string) {
-		fs := g.Scanner.Scan(text)
+		var fs []guard.Finding
+		if msg >= 0 && req.Messages[msg].Parts[idx].Kind == llm.PartToolCall {
+			fs = g.Scanner.ScanJSON(text)
+		} else {
+			fs = g.Scanner.Scan(text)
+		}
 		if len(fs) == 0 {
 			return
 		}
@@ -175,6 +181,10 @@ func (g *Guardrails) scanPrompt(req *llm.Request) scanned {
 				add(i, j, p.Text)
 			case p.Kind == llm.PartToolResult && p.ToolResult != nil:
 				add(i, j, p.ToolResult.Content)
+			case p.Kind == llm.PartToolCall && p.ToolCall != nil:
+				// An earlier call's arguments, as the client sends them
+				// back: JSON text.
+				add(i, j, string(p.ToolCall.Args))
 			}
 		}
 	}
@@ -263,11 +273,16 @@ func (g *Guardrails) promptVerdict(req *llm.Request, sc scanned, tenant, vendor 
 			continue
 		}
 		pp := &out.Messages[pt.msg].Parts[pt.idx]
-		if pp.Kind == llm.PartToolResult {
+		switch pp.Kind {
+		case llm.PartToolResult:
 			tr := *pp.ToolResult
 			tr.Content = guard.Redact(tr.Content, red)
 			pp.ToolResult = &tr
-		} else {
+		case llm.PartToolCall:
+			tc := *pp.ToolCall
+			tc.Args = json.RawMessage(guard.RedactJSON(string(tc.Args), red))
+			pp.ToolCall = &tc
+		default:
 			pp.Text = guard.Redact(pp.Text, red)
 		}
 	}
@@ -329,13 +344,24 @@ func headerNote(v guard.Verdict) string {
 }
 
 // answerGuard redacts an answer, whole or streamed, with the policy for
-// the tenant and the served vendor.
+// the tenant and the served vendor: its text and thinking, and the
+// arguments of its tool calls.
 type answerGuard struct {
 	g        *Guardrails
 	p        guard.Policy
 	scanner  *guard.Scanner
-	blocks   map[int]*guard.StreamRedactor
+	blocks   map[int]*heldBlock // the streaming blocks, by index
 	findings []guard.Finding
+}
+
+// heldBlock is what a stream holds of one block: a text or thinking block's
+// redactor, or a tool call's arguments, held until the call is complete
+// (JSON is redacted whole, so that it stays valid); and a signature not
+// yet passed on, which goes out with the block's next released text.
+type heldBlock struct {
+	text *guard.StreamRedactor
+	args *strings.Builder
+	sig  string
 }
 
 // newAnswerGuard returns nil when answers need no redaction for this
@@ -352,57 +378,104 @@ func (g *Guardrails) newAnswerGuard(tenant, vendor string) *answerGuard {
 	if err != nil || s == nil {
 		return nil // the policy redacts nothing in answers
 	}
-	return &answerGuard{g: g, p: p, scanner: s, blocks: map[int]*guard.StreamRedactor{}}
+	return &answerGuard{g: g, p: p, scanner: s, blocks: map[int]*heldBlock{}}
 }
 
-// redactWhole redacts the text parts of a complete answer in place.
+// redactWhole redacts a complete answer in place: the text of its text and
+// thinking parts, and the arguments of its tool calls.
 func (a *answerGuard) redactWhole(r *llm.Response) {
 	for i := range r.Content {
-		if r.Content[i].Kind != llm.PartText {
-			continue
-		}
-		fs := a.scanner.Scan(r.Content[i].Text)
-		a.findings = append(a.findings, fs...)
-		var red []guard.Finding
-		for _, f := range fs {
-			if act := a.p.ActionFor(f.Type); act == guard.ActionRedact || act == guard.ActionBlock {
-				red = append(red, f)
+		p := &r.Content[i]
+		switch {
+		case p.Kind == llm.PartText || p.Kind == llm.PartThinking:
+			p.Text = guard.Redact(p.Text, a.scan(p.Text, false))
+		case p.Kind == llm.PartToolCall && p.ToolCall != nil:
+			args := string(p.ToolCall.Args)
+			if red := a.scan(args, true); len(red) > 0 {
+				tc := *p.ToolCall
+				tc.Args = json.RawMessage(guard.RedactJSON(args, red))
+				p.ToolCall = &tc
 			}
 		}
-		r.Content[i].Text = guard.Redact(r.Content[i].Text, red)
 	}
 }
 
+// scan records the findings of text (JSON text when isJSON) and returns
+// those the policy redacts or blocks.
+func (a *answerGuard) scan(text string, isJSON bool) []guard.Finding {
+	var fs []guard.Finding
+	if isJSON {
+		fs = a.scanner.ScanJSON(text)
+	} else {
+		fs = a.scanner.Scan(text)
+	}
+	a.findings = append(a.findings, fs...)
+	var red []guard.Finding
+	for _, f := range fs {
+		if act := a.p.ActionFor(f.Type); act == guard.ActionRedact || act == guard.ActionBlock {
+			red = append(red, f)
+		}
+	}
+	return red
+}
+
 // filter passes a streamed event through the redactor of its block: text
-// is held back until it is safe, and released redacted. It returns the
-// events to emit in place of ev.
+// and thinking are held back until they are safe, and released redacted;
+// a tool call's arguments are held until the call ends, and released
+// redacted in one delta. It emits the events that take ev's place.
 func (a *answerGuard) filter(ev llm.Event, emit func(llm.Event)) {
 	switch ev.Type {
 	case llm.EventBlockStart:
-		if ev.Kind == llm.BlockText {
-			a.blocks[ev.Index] = guard.NewStreamRedactor(a.scanner, a.g.HoldBack)
+		switch ev.Kind {
+		case llm.BlockText, llm.BlockThinking:
+			a.blocks[ev.Index] = &heldBlock{text: guard.NewStreamRedactor(a.scanner, a.g.HoldBack)}
+		case llm.BlockToolCall:
+			a.blocks[ev.Index] = &heldBlock{args: new(strings.Builder)}
 		}
 	case llm.EventBlockDelta:
-		if r := a.blocks[ev.Index]; r != nil {
-			safe, fs := r.Write(ev.Text)
-			a.findings = append(a.findings, fs...)
-			if safe != "" {
-				ev.Text = safe
-				emit(ev)
-			}
+		b := a.blocks[ev.Index]
+		if b == nil {
+			break
+		}
+		b.sig += ev.Signature
+		if b.args != nil {
+			b.args.WriteString(ev.Text)
 			return
 		}
-	case llm.EventBlockStop:
-		if r := a.blocks[ev.Index]; r != nil {
-			safe, fs := r.Flush()
+		if ev.Text != "" {
+			safe, fs := b.text.Write(ev.Text)
 			a.findings = append(a.findings, fs...)
-			if safe != "" {
-				emit(llm.Event{Type: llm.EventBlockDelta, Index: ev.Index, Text: safe})
+			b.release(ev.Index, safe, emit)
+		}
+		return
+	case llm.EventBlockStop:
+		if b := a.blocks[ev.Index]; b != nil {
+			var safe string
+			if b.args != nil {
+				safe = b.args.String()
+				safe = guard.RedactJSON(safe, a.scan(safe, true))
+			} else {
+				var fs []guard.Finding
+				safe, fs = b.text.Flush()
+				a.findings = append(a.findings, fs...)
+			}
+			b.release(ev.Index, safe, emit)
+			if b.sig != "" {
+				emit(llm.Event{Type: llm.EventBlockDelta, Index: ev.Index, Signature: b.sig})
 			}
 			delete(a.blocks, ev.Index)
 		}
 	}
 	emit(ev)
+}
+
+// release emits safe, text of block i, with the signature held so far.
+func (b *heldBlock) release(i int, safe string, emit func(llm.Event)) {
+	if safe == "" {
+		return
+	}
+	emit(llm.Event{Type: llm.EventBlockDelta, Index: i, Text: safe, Signature: b.sig})
+	b.sig = ""
 }
 
 // auditFindings returns the answer's findings for the audit trail.

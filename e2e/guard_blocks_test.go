@@ -1,0 +1,256 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/anthropics/anthropic-sdk-go"
+	aoption "github.com/anthropics/anthropic-sdk-go/option"
+	"github.com/openai/openai-go/v3"
+	ooption "github.com/openai/openai-go/v3/option"
+
+	"github.com/switchboard-gov/switchboard/config"
+	"github.com/switchboard-gov/switchboard/gateway"
+)
+
+// Answers are more than text: the arguments of a tool call and a model's
+// thinking reach the client too, and are redacted like text.
+
+// guardedGateway starts a gateway with guardConfig in front of up and
+// returns its URL and audit database; the gateway is closed (and its audit
+// flushed) by the returned function.
+func guardedGateway(t *testing.T, up http.Handler) (string, string, func()) {
+	t.Helper()
+	srv := httptest.NewServer(up)
+	t.Cleanup(srv.Close)
+	cfg, err := config.Parse([]byte(fmt.Sprintf(guardConfig, srv.URL, userKey)), func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbPath := filepath.Join(t.TempDir(), "sb.db")
+	cfg.Store = "sqlite:" + dbPath
+	g, err := gateway.New(context.Background(), cfg, gateway.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw := httptest.NewServer(g.Handler())
+	return gw.URL, dbPath, func() {
+		gw.Close()
+		if err := g.Close(); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// toolCallOpenAI is an OpenAI upstream that answers with one call to
+// file_record whose arguments are args: streamed in the given pieces, or
+// whole when the request does not stream.
+func toolCallOpenAI(pieces ...string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct{ Stream bool }
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		if !req.Stream {
+			args, _ := json.Marshal(strings.Join(pieces, ""))
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4.1","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"file_record","arguments":%s}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":5,"completion_tokens":9,"total_tokens":14}}`, args)
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		chunk := func(delta, finish string) {
+			fmt.Fprintf(w, "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4.1\",\"choices\":[{\"index\":0,\"delta\":%s,\"finish_reason\":%s}]}\n\n", delta, finish)
+			w.(http.Flusher).Flush()
+		}
+		chunk(`{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"file_record","arguments":""}}]}`, "null")
+		for _, p := range pieces {
+			args, _ := json.Marshal(p)
+			chunk(fmt.Sprintf(`{"tool_calls":[{"index":0,"function":{"arguments":%s}}]}`, args), "null")
+		}
+		chunk(`{}`, `"tool_calls"`)
+		fmt.Fprint(w, "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4.1\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":9,\"total_tokens\":14}}\n\ndata: [DONE]\n\n")
+	})
+}
+
+// The arguments, split inside the SSN and inside the phone number; the
+// phone is a JSON number, which must come out as a string.
+var recordArgs = []string{`{"name":"Ann","ssn":"536-2`, `2-1234","phone":20255`, `50143,"note":"call\nback"}`}
+
+// checkRecordArgs fails t unless args is valid JSON with both values
+// replaced and the rest intact.
+func checkRecordArgs(t *testing.T, args string) {
+	t.Helper()
+	var got map[string]any
+	if err := json.Unmarshal([]byte(args), &got); err != nil {
+		t.Fatalf("arguments %q are not valid JSON: %v", args, err)
+	}
+	want := map[string]any{"name": "Ann", "ssn": "[US_SSN]", "phone": "[PHONE_NUMBER]", "note": "call\nback"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("arguments %s: %s = %v, want %v", args, k, got[k], v)
+		}
+	}
+}
+
+func TestStreamedToolCallArgumentsAreRedacted(t *testing.T) {
+	url, dbPath, stop := guardedGateway(t, toolCallOpenAI(recordArgs...))
+	tool := openai.ChatCompletionFunctionTool(openai.FunctionDefinitionParam{Name: "file_record",
+		Parameters: openai.FunctionParameters{"type": "object", "properties": map[string]any{}}})
+
+	t.Run("openai", func(t *testing.T) {
+		c := openai.NewClient(ooption.WithBaseURL(url+"/v1"), ooption.WithAPIKey(userKey), ooption.WithMaxRetries(0))
+		s := c.Chat.Completions.NewStreaming(context.Background(), openai.ChatCompletionNewParams{
+			Model:    "m-openai",
+			Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("File my record.")},
+			Tools:    []openai.ChatCompletionToolUnionParam{tool},
+		})
+		var acc openai.ChatCompletionAccumulator
+		for s.Next() {
+			acc.AddChunk(s.Current())
+		}
+		if err := s.Err(); err != nil {
+			t.Fatal(err)
+		}
+		calls := acc.Choices[0].Message.ToolCalls
+		if len(calls) != 1 || calls[0].ID != "call_1" || calls[0].Function.Name != "file_record" {
+			t.Fatalf("tool calls = %+v", calls)
+		}
+		checkRecordArgs(t, calls[0].Function.Arguments)
+	})
+
+	// The same answer to an Anthropic client: input_json_delta.
+	t.Run("anthropic", func(t *testing.T) {
+		c := anthropic.NewClient(aoption.WithBaseURL(url), aoption.WithAPIKey(userKey), aoption.WithMaxRetries(0))
+		s := c.Messages.NewStreaming(context.Background(), anthropic.MessageNewParams{
+			Model:     "m-openai",
+			MaxTokens: 256,
+			Messages:  []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("File my record."))},
+			Tools: []anthropic.ToolUnionParam{{OfTool: &anthropic.ToolParam{Name: "file_record",
+				InputSchema: anthropic.ToolInputSchemaParam{Properties: map[string]any{}}}}},
+		})
+		var msg anthropic.Message
+		for s.Next() {
+			if err := msg.Accumulate(s.Current()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if len(msg.Content) != 1 || msg.Content[0].Type != "tool_use" {
+			t.Fatalf("content = %+v", msg.Content)
+		}
+		checkRecordArgs(t, string(msg.Content[0].Input))
+	})
+	stop()
+	assertAuditHas(t, dbPath, []string{"US_SSN", "PHONE_NUMBER"}, []string{testSSN, "2-1234", "2025550143", "50143"})
+}
+
+func TestToolCallArgumentsAreRedactedWhole(t *testing.T) {
+	url, _, stop := guardedGateway(t, toolCallOpenAI(recordArgs...))
+	defer stop()
+	c := openai.NewClient(ooption.WithBaseURL(url+"/v1"), ooption.WithAPIKey(userKey), ooption.WithMaxRetries(0))
+	r, err := c.Chat.Completions.New(context.Background(), openai.ChatCompletionNewParams{
+		Model:    "m-openai",
+		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("File my record.")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := r.Choices[0].Message.ToolCalls
+	if len(calls) != 1 {
+		t.Fatalf("tool calls = %+v", calls)
+	}
+	checkRecordArgs(t, calls[0].Function.Arguments)
+}
+
+// thinkingAnthropic is an Anthropic upstream that streams a thinking block
+// (split inside an SSN, then signed) and a text block.
+func thinkingAnthropic() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		ev := func(name, data string) {
+			fmt.Fprintf(w, "event: %s\ndata: %s\n\n", name, data)
+			w.(http.Flusher).Flush()
+		}
+		ev("message_start", `{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}`)
+		ev("content_block_start", `{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}`)
+		for _, p := range []string{"The user's SSN 536-2", "2-1234 is on file; I should not repeat it."} {
+			b, _ := json.Marshal(p)
+			ev("content_block_delta", `{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":`+string(b)+`}}`)
+		}
+		ev("content_block_delta", `{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"EqQBCgIYAhIM1gbcDa9GJwZA2b3h"}}`)
+		ev("content_block_stop", `{"type":"content_block_stop","index":0}`)
+		ev("content_block_start", `{"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}}`)
+		ev("content_block_delta", `{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"Your record is on file."}}`)
+		ev("content_block_stop", `{"type":"content_block_stop","index":1}`)
+		ev("message_delta", `{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":20}}`)
+		ev("message_stop", `{"type":"message_stop"}`)
+	})
+}
+
+func TestStreamedThinkingIsRedacted(t *testing.T) {
+	url, dbPath, stop := guardedGateway(t, thinkingAnthropic())
+	c := anthropic.NewClient(aoption.WithBaseURL(url), aoption.WithAPIKey(userKey), aoption.WithMaxRetries(0))
+	s := c.Messages.NewStreaming(context.Background(), anthropic.MessageNewParams{
+		Model:     "m-anthropic",
+		MaxTokens: 2048,
+		Thinking:  anthropic.ThinkingConfigParamOfEnabled(1024),
+		Messages:  []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("Is my record on file?"))},
+	})
+	var msg anthropic.Message
+	for s.Next() {
+		if err := msg.Accumulate(s.Current()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(msg.Content) != 2 || msg.Content[0].Type != "thinking" || msg.Content[1].Type != "text" {
+		t.Fatalf("content = %+v", msg.Content)
+	}
+	th := msg.Content[0]
+	if want := "The user's SSN [US_SSN] is on file; I should not repeat it."; th.Thinking != want {
+		t.Errorf("thinking = %q, want %q", th.Thinking, want)
+	}
+	if th.Signature != "EqQBCgIYAhIM1gbcDa9GJwZA2b3h" {
+		t.Errorf("signature = %q: it must pass through", th.Signature)
+	}
+	if msg.Content[1].Text != "Your record is on file." {
+		t.Errorf("text = %q", msg.Content[1].Text)
+	}
+	stop()
+	assertAuditHas(t, dbPath, []string{"US_SSN"}, []string{testSSN, "2-1234"})
+}
+
+// TestPromptToolCallArgumentsAreRedacted: a conversation sent back with an
+// earlier tool call holds the SSN in the call's arguments; it is redacted
+// there before the request leaves, as in text.
+func TestPromptToolCallArgumentsAreRedacted(t *testing.T) {
+	e := startCustom(t, guardConfig, nil)
+	body := `{"model":"m-anthropic","messages":[
+		{"role":"user","content":"File my record."},
+		{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"file_record","arguments":"{\"ssn\":\"` + testSSN + `\",\"n\":3}"}}]},
+		{"role":"tool","tool_call_id":"call_1","content":"filed"}],
+		"tools":[{"type":"function","function":{"name":"file_record","parameters":{"type":"object","properties":{}}}}]}`
+	resp, b := do(t, "POST", e.gw.URL+"/v1/chat/completions", func(h http.Header) { h.Set("Authorization", "Bearer "+userKey) }, []byte(body))
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, b)
+	}
+	if h := resp.Header.Get("Switchboard-Guardrail"); h != "redacted: US_SSN=1" {
+		t.Errorf("Switchboard-Guardrail = %q", h)
+	}
+	reqs := e.fake.Requests()
+	sent := string(reqs[len(reqs)-1].Body)
+	if strings.Contains(sent, testSSN) || !strings.Contains(sent, `"input":{"ssn":"[US_SSN]","n":3}`) {
+		t.Errorf("upstream received: %s", sent)
+	}
+}
