@@ -28,7 +28,7 @@ const unitWords = "apt|apt.|apartment|suite|ste|ste.|unit|rm|rm.|room|fl|floor|b
 
 // addrParticles are lower-case words that occur inside street and city
 // names in the languages US mail is addressed in and from.
-var addrParticles = map[string]bool{"de": true, "do": true, "da": true, "dos": true, "das": true, "del": true,
+var addrParticles = newWordSet(map[string]bool{"de": true, "do": true, "da": true, "dos": true, "das": true, "del": true,
 	"la": true, "le": true, "les": true, "du": true, "di": true, "van": true, "von": true, "der": true,
 	"den": true, "ter": true, "y": true, "e": true, "str": true, "str.": true, "u": true, "u.": true, "ul": true,
 	"ul.": true, "st": true, "st.": true, "apt": true, "apt.": true, "ste": true, "ste.": true, "box": true,
@@ -41,7 +41,7 @@ var addrParticles = map[string]bool{"de": true, "do": true, "da": true, "dos": t
 	"straße": true, "strasse": true, "weg": true, "gasse": true, "platz": true, "allee": true, "laan": true,
 	"straat": true, "plein": true, "gracht": true, "kade": true, "terrasse": true, "stræde": true, "allé": true,
 	"torv": true, "kapu": true, "sétány": true, "ulica": true, "al.": true, "al": true, "trg": true,
-	"cesta": true, "náměstí": true, "nám.": true, "třída": true}
+	"cesta": true, "náměstí": true, "nám.": true, "třída": true})
 
 // streetAbbrevs are abbreviations of four letters and more, whose period
 // does not end the sentence: "Avda. Rio Nalon 58".
@@ -152,14 +152,14 @@ func addrEnd(text string, i int) (end int, digit bool) {
 		}
 		// A lower-case word goes on only as a particle, or as the kind of
 		// street before its number ("Trenerys gate 232", "Luite tee 87").
-		if !unicode.IsUpper(r) && r < utf8.RuneSelf && !addrParticles[w] && !addrParticles[strings.ToLower(w)] &&
+		if !unicode.IsUpper(r) && r < utf8.RuneSelf && !addrParticles.has(w) && !addrParticles.has(strings.ToLower(w)) &&
 			!(k-j <= 12 && k+1 < len(text) && text[k] == ' ' && isDigit(text[k+1])) {
 			return end, digit
 		}
 		if w == "and" && !(k+1 < len(text) && text[k] == ' ' && isUpperStart(text[k+1:])) {
 			return end, digit
 		}
-		if unicode.IsUpper(r) && notAddr[w] {
+		if unicode.IsUpper(r) && notAddr.has(w) {
 			return end, digit
 		}
 		j = k
@@ -172,12 +172,12 @@ func addrEnd(text string, i int) (end int, digit bool) {
 
 // notAddr are capitalised words that start a new sentence or field, not a
 // part of an address.
-var notAddr = map[string]bool{"Phone": true, "Tel": true, "Fax": true, "Email": true, "E-mail": true, "Mobile": true,
+var notAddr = newWordSet(map[string]bool{"Phone": true, "Tel": true, "Fax": true, "Email": true, "E-mail": true, "Mobile": true,
 	"Cell": true, "Name": true, "Date": true, "Thanks": true, "Thank": true, "Please": true, "Regards": true,
 	"Best": true, "Sincerely": true, "I": true, "We": true, "You": true, "He": true, "She": true, "They": true,
 	"It": true, "The": true, "This": true, "My": true, "Our": true, "Your": true, "Is": true, "Are": true,
 	"Can": true, "Could": true, "Would": true, "Will": true, "If": true, "What": true, "When": true, "How": true,
-	"Bot": true, "User": true, "Card": true, "SSN": true, "DOB": true}
+	"Bot": true, "User": true, "Card": true, "SSN": true, "DOB": true})
 
 func isUpperStart(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
@@ -212,7 +212,7 @@ func streetLine(s string) bool {
 			digit = true
 		case unicode.IsUpper(r) || r >= utf8.RuneSelf && unicode.IsLetter(r):
 			word = true
-		case len(f) >= 4 && !addrParticles[f] && !(i+1 < len(fields) && isDigit(fields[i+1][0])):
+		case len(f) >= 4 && !addrParticles.has(f) && !(i+1 < len(fields) && isDigit(fields[i+1][0])):
 			return false // a word of a sentence, not the street type before a number
 		}
 	}
@@ -343,9 +343,9 @@ func addrStartBack(text string, ls, hs int) int {
 		w := text[k:j]
 		r, _ := utf8.DecodeRuneInString(w)
 		switch {
-		case isDigit(w[0]) && len(w) <= 6, unicode.IsUpper(r) && !notAddr[w], r >= utf8.RuneSelf && unicode.IsLetter(r) && !unicode.IsUpper(r):
+		case isDigit(w[0]) && len(w) <= 6, unicode.IsUpper(r) && !notAddr.has(w), r >= utf8.RuneSelf && unicode.IsLetter(r) && !unicode.IsUpper(r):
 			start = k
-		case addrParticles[w]:
+		case addrParticles.has(w):
 		default:
 			return start
 		}
@@ -384,8 +384,8 @@ func (s *Scanner) streetShape(text string, i, e int, sc *scratch) {
 			start = k
 		}
 	}
-	lead := streetTypes[text[i:e]]
-	if !lead && start == i || notStreet[text[i:e]] {
+	lead := streetTypes.has(text[i:e])
+	if !lead && start == i || notStreet.has(text[i:e]) {
 		return
 	}
 	// The name: capitalised words and particles, then the number.
@@ -403,7 +403,7 @@ func (s *Scanner) streetShape(text string, i, e int, sc *scratch) {
 			break
 		}
 		w := nextWord(text, k)
-		if w == "" || !isUpperStart(w) && !addrParticles[w] || notAddr[w] || notStreet[w] {
+		if w == "" || !isUpperStart(w) && !addrParticles.has(w) || notAddr.has(w) || notStreet.has(w) {
 			break
 		}
 		j = k + len(w)
@@ -421,24 +421,24 @@ func (s *Scanner) streetShape(text string, i, e int, sc *scratch) {
 
 // streetTypes are the words for a kind of street that come before its name
 // in the languages that put the house number last.
-var streetTypes = map[string]bool{"Rua": true, "Via": true, "Viale": true, "Calle": true, "Avenida": true,
+var streetTypes = newWordSet(map[string]bool{"Rua": true, "Via": true, "Viale": true, "Calle": true, "Avenida": true,
 	"Avda.": true, "Avda": true, "Av.": true, "Rue": true, "Piazza": true, "Piazzale": true, "Largo": true,
 	"Strada": true, "Corso": true, "Vicolo": true, "Travessa": true, "Praça": true, "Rambla": true, "Paseo": true,
 	"Plaza": true, "Camino": true, "Carrer": true, "Carretera": true, "Estrada": true, "Alameda": true,
 	"Ul.": true, "ul.": true, "Ulica": true, "Aleja": true, "Al.": true, "Boulevard": true, "Chemin": true,
 	"Allée": true, "Impasse": true, "Quai": true, "Place": true, "Route": true, "Cours": true, "Platz": true,
-	"Straße": true, "Strasse": true, "Gasse": true, "Weg": true, "Avenue": true}
+	"Straße": true, "Strasse": true, "Gasse": true, "Weg": true, "Avenue": true})
 
 // notStreet are capitalised words that number things other than houses:
 // "12 Section 4", "Chapter 3".
-var notStreet = map[string]bool{"Section": true, "Chapter": true, "Figure": true, "Table": true, "Page": true,
+var notStreet = newWordSet(map[string]bool{"Section": true, "Chapter": true, "Figure": true, "Table": true, "Page": true,
 	"Part": true, "Article": true, "Volume": true, "Vol": true, "Room": true, "Floor": true, "Year": true,
 	"Grade": true, "Level": true, "Step": true, "Phase": true, "Version": true, "Model": true, "Series": true,
 	"Season": true, "Episode": true, "Game": true, "Round": true, "Week": true, "Day": true, "Month": true,
 	"Hour": true, "Minute": true, "Class": true, "Unit": true, "Lot": true, "Gate": true, "Terminal": true,
 	"Flight": true, "Bus": true, "Line": true, "Apt": true, "Suite": true, "Box": true,
 	"PO": true, "Highway": true, "Interstate": true, "Exit": true, "Verse": true, "Psalm": true,
-	"Points": true, "Percent": true, "Million": true, "Billion": true, "Dollars": true, "Euros": true}
+	"Points": true, "Percent": true, "Million": true, "Billion": true, "Dollars": true, "Euros": true})
 
 // addressLines reports an address block laid out on lines of its own (an
 // envelope, a letterhead, a signature) line by line: the street line, the

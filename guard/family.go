@@ -70,7 +70,7 @@ func (s *Scanner) capitalWord(text string, i, e int, w string, sc *scratch) {
 	// Most capitalised words of prose are in no list: the filter says so
 	// without a map lookup.
 	listed := wordFilter.has(w)
-	if s.on(StreetAddress) && (i >= 2 && text[i-1] == ' ' && isDigit(text[i-2]) || listed && streetTypes[text[i:e]]) {
+	if s.on(StreetAddress) && (i >= 2 && text[i-1] == ' ' && isDigit(text[i-2]) || listed && streetTypes.has(text[i:e])) {
 		s.streetShape(text, i, e, sc)
 	}
 	var kind uint8
@@ -129,7 +129,7 @@ var wordFilter = func() *bloom {
 	for n := range nameKind {
 		b.add(n)
 	}
-	for n := range streetTypes {
+	for n := range streetTypes.m {
 		b.add(n)
 	}
 	return b

@@ -104,3 +104,32 @@ func (l *lexicon) addList(list string, f func(*keyword)) {
 		}
 	}
 }
+
+// wordSet is a set of words that answers most lookups of words not in it
+// without hashing them for the map: a small Bloom filter rejects them
+// first. The address rules look up every capitalised word after a number,
+// and most are in none of their sets.
+type wordSet struct {
+	filter [64]uint64 // bit (bloom hash mod 4096) of each word of two bytes or more
+	m      map[string]bool
+}
+
+func newWordSet(m map[string]bool) *wordSet {
+	s := &wordSet{m: m}
+	for w := range m {
+		if len(w) >= 2 {
+			h := (*bloom)(nil).hash(w) & 4095
+			s.filter[h>>6] |= 1 << (h & 63)
+		}
+	}
+	return s
+}
+
+func (s *wordSet) has(w string) bool {
+	if len(w) >= 2 {
+		if h := (*bloom)(nil).hash(w) & 4095; s.filter[h>>6]&(1<<(h&63)) == 0 {
+			return false
+		}
+	}
+	return s.m[w]
+}
