@@ -28,6 +28,10 @@ func TestScan(t *testing.T) {
 		{"SSN 078-05-1120 is the Woolworth card", nil},
 		{"ssn 912-34-5678", nil},
 		{"ITIN 912-70-1234", map[Type]string{ITIN: "912-70-1234"}},
+		// A context word of another type does not relabel a number in the
+		// SSN layout.
+		{"acct 12345678 on file, id 460-89-9847", map[Type]string{BankAccount: "12345678", SSN: "460-89-9847"}},
+		{"driver's license holder 460-89-9847", map[Type]string{SSN: "460-89-9847"}},
 		{"card 4111 1111 1111 1111 exp", map[Type]string{CreditCard: "4111 1111 1111 1111"}},
 		{"card 4111 1111 1111 1112 exp", nil},
 		{"write to bob.smith@agency.gov now", map[Type]string{Email: "bob.smith@agency.gov"}},

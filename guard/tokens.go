@@ -522,13 +522,20 @@ func (s *Scanner) classify(text string, gs []group, d []byte, last bool, ext int
 		return false
 	}
 	dashOrNone := ng == 1 || uniform && sep == '-'
+	// generic is whether the context-gated readings that any number of
+	// their length can have (bank account, licence, phone by context) are
+	// tried: not for a number in the layout of a valid SSN or ITIN, which
+	// an "account" or "license" nearby must not turn into another type.
+	generic := true
 	switch D {
 	case 9:
 		if uniform && shape == shape3(3, 2, 4) && (sep == '-' || sep == ' ' || sep == '.') {
 			if validSSN(d) {
 				s.addAt(sc, iSSN, start, end, 0.8, 0.2, "pii.us_ssn.delimited")
+				generic = false
 			} else if validITIN(d) {
 				s.addAt(sc, iITIN, start, end, 0.8, 0.2, "pii.us_itin.delimited")
+				generic = false
 			}
 		}
 		if ng == 1 {
@@ -595,6 +602,9 @@ func (s *Scanner) classify(text string, gs []group, d []byte, last bool, ext int
 			// card word is near.
 			s.addAt(sc, iCreditCard, start, end, 0.2, 0.7, "pii.credit_card.luhn_context")
 		}
+	}
+	if !generic {
+		return len(sc.cands) > before
 	}
 	if D >= 8 && D <= 17 && dashOrNone && !plus {
 		s.addAt(sc, iBankAccount, start, end, 0.05, 0.8, "pii.us_bank_number.context")
