@@ -14,6 +14,7 @@ import (
 	aoption "github.com/anthropics/anthropic-sdk-go/option"
 	"github.com/openai/openai-go/v3"
 	ooption "github.com/openai/openai-go/v3/option"
+	"google.golang.org/genai"
 
 	"github.com/switchboard-gov/switchboard/config"
 	"github.com/switchboard-gov/switchboard/gateway"
@@ -149,8 +150,77 @@ func TestStreamedToolCallArgumentsAreRedacted(t *testing.T) {
 		}
 		checkRecordArgs(t, string(msg.Content[0].Input))
 	})
+	// And to a Gemini client: a functionCall part with args as an object.
+	t.Run("gemini", func(t *testing.T) {
+		calls := geminiCalls(t, url, "m-openai")
+		if len(calls) != 1 || calls[0].Name != "file_record" {
+			t.Fatalf("function calls = %+v", calls)
+		}
+		args, _ := json.Marshal(calls[0].Args)
+		checkRecordArgs(t, string(args))
+	})
 	stop()
 	assertAuditHas(t, dbPath, []string{"US_SSN", "PHONE_NUMBER"}, []string{testSSN, "2-1234", "2025550143", "50143"})
+}
+
+// geminiCalls streams "File my record." to model through the Gemini SDK
+// and returns the function calls of the answer, with their parts' thought
+// signatures in Signatures.
+func geminiCalls(t *testing.T, url, model string) []geminiCall {
+	t.Helper()
+	c, err := genai.NewClient(context.Background(), &genai.ClientConfig{
+		APIKey: userKey, Backend: genai.BackendGeminiAPI, HTTPOptions: genai.HTTPOptions{BaseURL: url},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &genai.GenerateContentConfig{Tools: []*genai.Tool{{FunctionDeclarations: []*genai.FunctionDeclaration{{
+		Name: "file_record", Parameters: &genai.Schema{Type: genai.TypeObject, Properties: map[string]*genai.Schema{}},
+	}}}}}
+	var calls []geminiCall
+	for resp, err := range c.Models.GenerateContentStream(context.Background(), model, genai.Text("File my record."), cfg) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cand := range resp.Candidates {
+			if cand.Content == nil {
+				continue
+			}
+			for _, p := range cand.Content.Parts {
+				if p.FunctionCall != nil {
+					calls = append(calls, geminiCall{p.FunctionCall, string(p.ThoughtSignature)})
+				}
+			}
+		}
+	}
+	return calls
+}
+
+type geminiCall struct {
+	*genai.FunctionCall
+	Signature string
+}
+
+// TestGeminiSignedToolCallIsRedacted: a Gemini upstream's function call
+// carries a thought signature, which Gemini requires back on the same
+// part; the arguments are redacted and the signature stays with them.
+func TestGeminiSignedToolCallIsRedacted(t *testing.T) {
+	up := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		fmt.Fprint(w, `data: {"candidates":[{"content":{"role":"model","parts":[{"functionCall":{"name":"file_record","args":{"ssn":"`+testSSN+`","n":3}},"thoughtSignature":"c2lnbmVk"}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":9,"totalTokenCount":14},"modelVersion":"gemini-2.5-flash"}`+"\r\n\r\n")
+	})
+	url, _, stop := guardedGateway(t, up)
+	defer stop()
+	calls := geminiCalls(t, url, "m-gemini")
+	if len(calls) != 1 {
+		t.Fatalf("function calls = %+v", calls)
+	}
+	if got := calls[0].Args["ssn"]; got != "[US_SSN]" || calls[0].Args["n"] != 3.0 {
+		t.Errorf("args = %v; want the SSN redacted and n kept", calls[0].Args)
+	}
+	if calls[0].Signature != "signed" {
+		t.Errorf("thought signature = %q, want it passed on with the call", calls[0].Signature)
+	}
 }
 
 func TestToolCallArgumentsAreRedactedWhole(t *testing.T) {
