@@ -212,6 +212,9 @@ type Transition struct {
 	To     string    `yaml:"to" json:"to"`
 	By     string    `yaml:"by" json:"by"`
 	Reason string    `yaml:"reason" json:"reason"`
+	// Ref is the court case or document behind the change, as for a
+	// basis (N.D. Cal. No. 3:26-cv-…).
+	Ref string `yaml:"ref,omitempty" json:"ref,omitempty"`
 }
 
 // StatusAt is the basis's status at t: the latest change in effect at t

@@ -275,8 +275,12 @@ func TestDirectiveLifecycle(t *testing.T) {
 
 	// The whole directive: stay, then unstay.
 	f.now = f.now.Add(time.Minute)
-	if _, err := f.svc.Stay(ctx, adminP, "eop-2026-02-27", admin.ActionRequest{Reason: "stayed pending appeal"}); err != nil {
+	res, err = f.svc.Stay(ctx, adminP, "eop-2026-02-27", admin.ActionRequest{Reason: "stayed pending appeal", Ref: "9th Cir. No. 26-1234"})
+	if err != nil {
 		t.Fatal(err)
+	}
+	if h := res.Directive.History; len(h) == 0 || h[len(h)-1].To != "stayed" || h[len(h)-1].Ref != "9th Cir. No. 26-1234" {
+		t.Fatalf("the stay's transition does not carry its reference: %+v", h)
 	}
 	if got := f.grid(t); !equalGrid(got, before) {
 		t.Fatalf("stayed directive still acts: %v", diffGrid(got, before))

@@ -224,13 +224,14 @@ func (s *Service) Issue(ctx context.Context, p *switchboard.Principal, id string
 		if d.IssuedAt.IsZero() {
 			d.IssuedAt = at
 		}
-		transition(d, at, switchboard.LifecycleIssued, actor(p), r.Reason)
+		transition(d, at, switchboard.LifecycleIssued, actor(p), r)
 		return nil
 	})
 }
 
-func transition(d *switchboard.Directive, at time.Time, to, by, reason string) {
-	d.History = append(d.History, switchboard.Transition{At: at, From: lifecycle(d.Lifecycle), To: to, By: by, Reason: strings.TrimSpace(reason)})
+func transition(d *switchboard.Directive, at time.Time, to, by string, r ActionRequest) {
+	d.History = append(d.History, switchboard.Transition{At: at, From: lifecycle(d.Lifecycle), To: to, By: by,
+		Reason: strings.TrimSpace(r.Reason), Ref: strings.TrimSpace(r.Ref)})
 	d.Lifecycle = to
 }
 
@@ -257,7 +258,7 @@ func (s *Service) Stay(ctx context.Context, p *switchboard.Principal, id string,
 			if lifecycle(d.Lifecycle) != switchboard.LifecycleIssued {
 				return conflict("lifecycle", "directive "+q(id)+" is "+lifecycle(d.Lifecycle)+"; only an issued directive can be stayed")
 			}
-			transition(d, at, switchboard.LifecycleStayed, actor(p), r.Reason)
+			transition(d, at, switchboard.LifecycleStayed, actor(p), r)
 			return nil
 		}
 		b, err := basis(d, r.Basis)
@@ -289,7 +290,7 @@ func (s *Service) Rescind(ctx context.Context, p *switchboard.Principal, id stri
 			default:
 				return conflict("lifecycle", "directive "+q(id)+" is "+lifecycle(d.Lifecycle)+"; only an issued or stayed directive can be rescinded")
 			}
-			transition(d, at, switchboard.LifecycleRescinded, actor(p), r.Reason)
+			transition(d, at, switchboard.LifecycleRescinded, actor(p), r)
 			return nil
 		}
 		b, err := basis(d, r.Basis)
@@ -333,7 +334,7 @@ func (s *Service) Unstay(ctx context.Context, p *switchboard.Principal, id strin
 					break
 				}
 			}
-			transition(d, at, to, actor(p), r.Reason)
+			transition(d, at, to, actor(p), r)
 			return nil
 		}
 		b, err := basis(d, r.Basis)

@@ -276,7 +276,7 @@ func (s *Server) directivePage(w http.ResponseWriter, r *http.Request, sess *Ses
 		tl = append(tl, timelineEntry{At: d.IssuedAt, What: "Issued by " + d.Authority})
 	}
 	for _, tr := range d.History {
-		tl = append(tl, timelineEntry{At: tr.At, What: "Lifecycle: " + orDash(tr.From) + " → " + tr.To, By: tr.By, Reason: tr.Reason})
+		tl = append(tl, timelineEntry{At: tr.At, What: "Lifecycle: " + orDash(tr.From) + " → " + tr.To, By: tr.By, Reason: tr.Reason, Ref: tr.Ref})
 	}
 	for _, b := range d.Bases {
 		for _, c := range b.History {
