@@ -103,6 +103,26 @@ func TestUseCategories(t *testing.T) {
 	}
 }
 
+// TestSSNLayoutWithoutSSNDetector: a scanner that does not report SSNs
+// (an answer scanner that redacts only bank accounts) still reads a number
+// in the SSN layout as a bank account when an account word is near.
+func TestSSNLayoutWithoutSSNDetector(t *testing.T) {
+	for _, c := range []struct {
+		cfg  Config
+		text string
+		want Type
+	}{
+		{Config{Detectors: []Type{BankAccount}}, "account number 536-22-1234", BankAccount},
+		{Config{Detectors: []Type{DriverLicense}}, "driver's license 536-22-1234", DriverLicense},
+		{Config{Thresholds: map[Type]float64{SSN: 0.95}}, "acct 536-22-1234", BankAccount},
+	} {
+		fs := mustScanner(t, c.cfg).Scan(c.text)
+		if len(fs) != 1 || fs[0].Type != c.want {
+			t.Errorf("%+v on %q: %+v, want one %s", c.cfg, c.text, fs, c.want)
+		}
+	}
+}
+
 func TestConfig(t *testing.T) {
 	s := mustScanner(t, Config{Detectors: []Type{SSN}, Terms: []Term{{Type: "CODENAME", Text: "bluebird"}}})
 	fs := s.Scan("SSN 460-89-9847, mail a@b.gov, Project Bluebird")

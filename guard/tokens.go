@@ -524,19 +524,22 @@ func (s *Scanner) classify(text string, gs []group, d []byte, last bool, ext int
 	dashOrNone := ng == 1 || uniform && sep == '-'
 	// generic is whether the context-gated readings that any number of
 	// their length can have (bank account, licence, phone by context) are
-	// tried: not for a number in the layout of a valid SSN or ITIN, which
-	// an "account" or "license" nearby must not turn into another type.
+	// tried: not for a number reported as an SSN or ITIN in their layout,
+	// which an "account" or "license" nearby must not turn into another
+	// type.
 	generic := true
 	switch D {
 	case 9:
 		if uniform && shape == shape3(3, 2, 4) && (sep == '-' || sep == ' ' || sep == '.') {
 			if validSSN(d) {
 				s.addAt(sc, iSSN, start, end, 0.8, 0.2, "pii.us_ssn.delimited")
-				generic = false
 			} else if validITIN(d) {
 				s.addAt(sc, iITIN, start, end, 0.8, 0.2, "pii.us_itin.delimited")
-				generic = false
 			}
+			// Only when it is reported as one: a scanner without the
+			// SSN detector (an answer scanner that redacts only bank
+			// accounts) still reads the number as what it could be.
+			generic = len(sc.cands) == before
 		}
 		if ng == 1 {
 			if validSSN(d) {

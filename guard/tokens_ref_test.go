@@ -255,10 +255,11 @@ func (s *Scanner) refClassify(text string, gs []refGroup, last bool, ext int, sc
 		if uniform && gl(3, 2, 4) && (sep == "-" || sep == " " || sep == ".") {
 			if ValidSSN(d) {
 				s.add(sc, SSN, start, end, 0.8, 0.2, "pii.us_ssn.delimited")
-				return len(sc.cands) > before
 			} else if ValidITIN(d) {
 				s.add(sc, ITIN, start, end, 0.8, 0.2, "pii.us_itin.delimited")
-				return len(sc.cands) > before
+			}
+			if len(sc.cands) > before {
+				return true
 			}
 		}
 		if ng == 1 {
