@@ -1,6 +1,9 @@
 package guard
 
-import "strings"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // Tool-call arguments are JSON text. They are scanned as the text they are,
 // so that a key gives its value context ({"account_number": "12345678"}),
@@ -8,6 +11,14 @@ import "strings"
 // glue the letter n to the number after it. Redaction then keeps the JSON
 // valid: a finding inside a string is replaced within the string, and a
 // number a finding touches becomes the placeholder as a string.
+
+// IsJSON reports whether text is a JSON object or array: tool-call
+// arguments, and the tool results that are JSON, are scanned with ScanJSON
+// and redacted with RedactJSON.
+func IsJSON(text string) bool {
+	t := strings.TrimSpace(text)
+	return t != "" && (t[0] == '{' || t[0] == '[') && json.Valid([]byte(t))
+}
 
 // ScanJSON returns the findings in the JSON text raw (see Scan). Offsets are
 // into raw.
@@ -58,11 +69,15 @@ func escapeEnd(raw string, i int) int {
 // escape sequences); a number the span touches is replaced whole by the
 // placeholder as a string ("[US_BANK_NUMBER]"); the JSON punctuation a span
 // crosses (a card number split over an array) is kept. Use-policy findings
-// are not replaced.
+// are not replaced. Text that is not valid JSON (a model's malformed
+// arguments) is redacted as text, by Redact: nothing found is kept.
 func RedactJSON(raw string, fs []Finding) string {
 	spans := redactable(fs, 0, len(raw))
 	if len(spans) == 0 {
 		return raw
+	}
+	if !json.Valid([]byte(raw)) {
+		return Redact(raw, fs)
 	}
 	var b strings.Builder
 	b.Grow(len(raw))
@@ -80,7 +95,7 @@ func RedactJSON(raw string, fs []Finding) string {
 				if sp.End > lo {
 					a, e := escapeBounds(raw, lo, max(sp.Start, lo), min(sp.End, q))
 					b.WriteString(raw[last:a])
-					b.WriteString("[" + string(sp.Type) + "]")
+					b.WriteString(jsonPlaceholder(sp.Type))
 					last, lo = e, e
 				}
 				if sp.End > q {
@@ -96,7 +111,7 @@ func RedactJSON(raw string, fs []Finding) string {
 			}
 			if spans[k].Start < e {
 				b.WriteString(raw[last:i])
-				b.WriteString(`"[` + string(spans[k].Type) + `]"`)
+				b.WriteString(`"` + jsonPlaceholder(spans[k].Type) + `"`)
 				last = e
 			}
 			i = e
@@ -142,4 +157,15 @@ func escapeBounds(raw string, lo, a, e int) (int, int) {
 		i = end
 	}
 	return a, e
+}
+
+// jsonPlaceholder is the placeholder for t as JSON string characters: a
+// custom type's name may hold a quote or a backslash.
+func jsonPlaceholder(t Type) string {
+	p := "[" + string(t) + "]"
+	if !strings.ContainsAny(p, "\"\\") && !strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 }) {
+		return p
+	}
+	b, _ := json.Marshal(p)
+	return string(b[1 : len(b)-1])
 }
