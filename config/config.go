@@ -131,6 +131,8 @@ type GuardSpec struct {
 	// placeholder as a string). A redacted thinking block keeps the
 	// vendor's signature, which then no longer matches it: a client that
 	// sends that block back to the same vendor may have it refused.
+	// Prompts are scanned whole whatever this says: text, thinking sent
+	// back, tool results (as JSON when they are) and earlier tool calls.
 	Output *bool `yaml:"output"`
 	// HoldBack is the streamed-answer redaction window in bytes (default
 	// and minimum guard.MinHoldBack, 384).

@@ -324,3 +324,68 @@ func TestPromptToolCallArgumentsAreRedacted(t *testing.T) {
 		t.Errorf("upstream received: %s", sent)
 	}
 }
+
+// TestPromptToolResultAndThinkingAreRedacted: a JSON tool result whose
+// string holds "\n" right before the SSN (read as raw text, "n536-…" is a
+// word), and thinking sent back from an earlier answer, are both redacted
+// before the request leaves; the JSON stays valid.
+func TestPromptToolResultAndThinkingAreRedacted(t *testing.T) {
+	e := startCustom(t, guardConfig, nil)
+	body := `{"model":"m-anthropic","max_tokens":512,"messages":[
+		{"role":"user","content":"Look up the record."},
+		{"role":"assistant","content":[
+			{"type":"thinking","thinking":"The record's SSN is ` + testSSN + `; keep it private.","signature":"EqQBCgIYAhIM"},
+			{"type":"tool_use","id":"toolu_01","name":"lookup","input":{"id":7}}]},
+		{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_01","content":"{\"record\":\"Record:\\n` + testSSN + `\"}"}]}],
+		"tools":[{"name":"lookup","input_schema":{"type":"object","properties":{}}}]}`
+	resp, b := do(t, "POST", e.gw.URL+"/v1/messages", func(h http.Header) {
+		h.Set("x-api-key", userKey)
+		h.Set("anthropic-version", "2023-06-01")
+	}, []byte(body))
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, b)
+	}
+	if h := resp.Header.Get("Switchboard-Guardrail"); !strings.HasPrefix(h, "redacted: US_SSN=2") {
+		t.Errorf("Switchboard-Guardrail = %q; want both SSNs counted", h)
+	}
+	reqs := e.fake.Requests()
+	sent := string(reqs[len(reqs)-1].Body)
+	if strings.Contains(sent, testSSN) {
+		t.Fatalf("upstream received the SSN: %s", sent)
+	}
+	if !strings.Contains(sent, `The record's SSN is [US_SSN]; keep it private.`) || !strings.Contains(sent, `{\"record\":\"Record:\\n[US_SSN]\"}`) {
+		t.Errorf("upstream received: %s", sent)
+	}
+}
+
+// TestMalformedToolCallArgumentsAreRedacted: an OpenAI-compatible upstream
+// (a small local model) returns arguments that are not JSON; what is found
+// in them is still replaced, streamed or not.
+func TestMalformedToolCallArgumentsAreRedacted(t *testing.T) {
+	url, _, stop := guardedGateway(t, toolCallOpenAI(`{'ssn': '536-2`, `2-1234', 'to': 'records'}`))
+	defer stop()
+	c := openai.NewClient(ooption.WithBaseURL(url+"/v1"), ooption.WithAPIKey(userKey), ooption.WithMaxRetries(0))
+	params := openai.ChatCompletionNewParams{
+		Model:    "m-openai",
+		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("File my record.")},
+	}
+	want := `{'ssn': '[US_SSN]', 'to': 'records'}`
+	r, err := c.Chat.Completions.New(context.Background(), params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Choices[0].Message.ToolCalls[0].Function.Arguments; got != want {
+		t.Errorf("whole: arguments = %q, want %q", got, want)
+	}
+	s := c.Chat.Completions.NewStreaming(context.Background(), params)
+	var acc openai.ChatCompletionAccumulator
+	for s.Next() {
+		acc.AddChunk(s.Current())
+	}
+	if err := s.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got := acc.Choices[0].Message.ToolCalls[0].Function.Arguments; got != want {
+		t.Errorf("streamed: arguments = %q, want %q", got, want)
+	}
+}

@@ -100,7 +100,8 @@ type Finding struct {
 
 // part is one scanned text of the request: where it lives and what was found.
 type part struct {
-	msg, idx int // message and part index; msg -1 is System[idx], classifierPart the classifier
+	msg, idx int  // message and part index; msg -1 is System[idx], classifierPart the classifier
+	json     bool // the text is JSON: redacted with guard.RedactJSON
 	found    []guard.Finding
 }
 
@@ -153,9 +154,9 @@ type scanned struct {
 func (g *Guardrails) scanPrompt(req *llm.Request) scanned {
 	var sc scanned
 	seen := map[string]bool{}
-	add := func(msg, idx int, text string) {
+	add := func(msg, idx int, text string, isJSON bool) {
 		var fs []guard.Finding
-		if msg >= 0 && req.Messages[msg].Parts[idx].Kind == llm.PartToolCall {
+		if isJSON {
 			fs = g.Scanner.ScanJSON(text)
 		} else {
 			fs = g.Scanner.Scan(text)
@@ -163,7 +164,7 @@ func (g *Guardrails) scanPrompt(req *llm.Request) scanned {
 		if len(fs) == 0 {
 			return
 		}
-		sc.parts = append(sc.parts, part{msg: msg, idx: idx, found: fs})
+		sc.parts = append(sc.parts, part{msg: msg, idx: idx, json: isJSON, found: fs})
 		for _, f := range fs {
 			if !f.Type.IsPII() && !seen[string(f.Type)] {
 				seen[string(f.Type)] = true
@@ -172,19 +173,26 @@ func (g *Guardrails) scanPrompt(req *llm.Request) scanned {
 		}
 	}
 	for i, s := range req.System {
-		add(-1, i, s)
+		add(-1, i, s, false)
 	}
 	for i, m := range req.Messages {
 		for j, p := range m.Parts {
 			switch {
 			case p.Kind == llm.PartText:
-				add(i, j, p.Text)
+				add(i, j, p.Text, false)
+			case p.Kind == llm.PartThinking:
+				// An earlier answer's reasoning, sent back: it may have
+				// been written under another vendor's policy. Redacting
+				// it voids the vendor's signature (see config.GuardSpec).
+				add(i, j, p.Text, false)
 			case p.Kind == llm.PartToolResult && p.ToolResult != nil:
-				add(i, j, p.ToolResult.Content)
+				// A result is often JSON (a Gemini functionResponse
+				// always): read as JSON, "\n" does not hide a number.
+				add(i, j, p.ToolResult.Content, guard.IsJSON(p.ToolResult.Content))
 			case p.Kind == llm.PartToolCall && p.ToolCall != nil:
 				// An earlier call's arguments, as the client sends them
 				// back: JSON text.
-				add(i, j, string(p.ToolCall.Args))
+				add(i, j, string(p.ToolCall.Args), true)
 			}
 		}
 	}
@@ -276,7 +284,11 @@ func (g *Guardrails) promptVerdict(req *llm.Request, sc scanned, tenant, vendor 
 		switch pp.Kind {
 		case llm.PartToolResult:
 			tr := *pp.ToolResult
-			tr.Content = guard.Redact(tr.Content, red)
+			if pt.json {
+				tr.Content = guard.RedactJSON(tr.Content, red)
+			} else {
+				tr.Content = guard.Redact(tr.Content, red)
+			}
 			pp.ToolResult = &tr
 		case llm.PartToolCall:
 			tc := *pp.ToolCall
@@ -435,7 +447,10 @@ func (a *answerGuard) filter(ev llm.Event, emit func(llm.Event)) {
 	case llm.EventBlockDelta:
 		b := a.blocks[ev.Index]
 		if b == nil {
-			break
+			// A delta without its start (no decoder sends one): held
+			// as text rather than let through unread.
+			b = &heldBlock{text: guard.NewStreamRedactor(a.scanner, a.g.HoldBack)}
+			a.blocks[ev.Index] = b
 		}
 		b.sig += ev.Signature
 		if b.args != nil {
