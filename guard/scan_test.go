@@ -194,6 +194,24 @@ func streamAll(s *Scanner, chunks []string) string {
 	return b.String()
 }
 
+// TestStreamLong streams text long enough for the redactor to reclaim the
+// front of its buffer several times, at several chunk sizes: the output is
+// still the whole text redacted.
+func TestStreamLong(t *testing.T) {
+	s := mustScanner(t, Config{})
+	text := strings.Repeat(proseKB+numbersKB, 12) // 24 KB
+	want := Redact(text, s.Scan(text))
+	for _, n := range []int{1, 7, 16, 100, 999, 5000} {
+		var chunks []string
+		for k := 0; k < len(text); k += n {
+			chunks = append(chunks, text[k:min(len(text), k+n)])
+		}
+		if got := streamAll(s, chunks); got != want {
+			t.Errorf("chunks of %d: the stream differs from the whole text redacted", n)
+		}
+	}
+}
+
 func TestStreamSplitSSN(t *testing.T) {
 	s := mustScanner(t, Config{})
 	prose := strings.Repeat("The answer continues with ordinary words. ", 20)
