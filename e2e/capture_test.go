@@ -1,17 +1,13 @@
 package e2e
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/switchboard-gov/switchboard/config"
-	"github.com/switchboard-gov/switchboard/gateway"
 	"github.com/switchboard-gov/switchboard/internal/fakeprovider"
 )
 
@@ -25,28 +21,15 @@ func TestContentCaptureFollowsTenantPolicy(t *testing.T) {
 		"tenants:\n  state: {name: State}\n  hhs: {name: HHS}\n", 1)
 	raw = strings.Replace(raw, "keys:\n", "keys:\n  - {key: sb-test-hhs-key-00001, tenant: hhs, name: hhs}\n", 1)
 	raw += "audit:\n  content: {default: none, tenants: {state: redacted}}\n"
-	cfg, err := config.Parse([]byte(raw), func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
-	dbPath := filepath.Join(t.TempDir(), "sb.db")
-	cfg.Store = "sqlite:" + dbPath
-	g, err := gateway.New(context.Background(), cfg, gateway.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	gw := httptest.NewServer(g.Handler())
+	url, dbPath, stop := sqliteGateway(t, raw)
 	for key, text := range map[string]string{userKey: "Reach me at jane.doe@example.gov about the Lagos cable.", "sb-test-hhs-key-00001": "HHS question about the flu season."} {
-		resp, b := do(t, "POST", gw.URL+"/v1/chat/completions", func(h http.Header) { h.Set("Authorization", "Bearer "+key) },
+		resp, b := do(t, "POST", url+"/v1/chat/completions", func(h http.Header) { h.Set("Authorization", "Bearer "+key) },
 			[]byte(`{"model":"m-openai","messages":[{"role":"user","content":"`+text+`"}]}`))
 		if resp.StatusCode != 200 {
 			t.Fatalf("%d %s", resp.StatusCode, b)
 		}
 	}
-	gw.Close()
-	if err := g.Close(); err != nil {
-		t.Fatal(err)
-	}
+	stop()
 	db, err := sql.Open("sqlite", "file:"+dbPath+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/anthropics/anthropic-sdk-go"
 	aoption "github.com/anthropics/anthropic-sdk-go/option"
+	"github.com/anthropics/anthropic-sdk-go/packages/ssestream"
 	"github.com/openai/openai-go/v3"
 	ooption "github.com/openai/openai-go/v3/option"
 	"google.golang.org/genai"
@@ -30,7 +31,15 @@ func guardedGateway(t *testing.T, up http.Handler) (string, string, func()) {
 	t.Helper()
 	srv := httptest.NewServer(up)
 	t.Cleanup(srv.Close)
-	cfg, err := config.Parse([]byte(fmt.Sprintf(guardConfig, srv.URL, userKey)), func(string) (string, bool) { return "", false })
+	return sqliteGateway(t, fmt.Sprintf(guardConfig, srv.URL, userKey))
+}
+
+// sqliteGateway starts a gateway on the configuration text raw with a
+// SQLite store of its own, and returns its URL and database path; the
+// returned function closes it, flushing its audit trail.
+func sqliteGateway(t *testing.T, raw string) (string, string, func()) {
+	t.Helper()
+	cfg, err := config.Parse([]byte(raw), func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,15 +145,7 @@ func TestStreamedToolCallArgumentsAreRedacted(t *testing.T) {
 			Tools: []anthropic.ToolUnionParam{{OfTool: &anthropic.ToolParam{Name: "file_record",
 				InputSchema: anthropic.ToolInputSchemaParam{Properties: map[string]any{}}}}},
 		})
-		var msg anthropic.Message
-		for s.Next() {
-			if err := msg.Accumulate(s.Current()); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := s.Err(); err != nil {
-			t.Fatal(err)
-		}
+		msg := accumulate(t, s)
 		if len(msg.Content) != 1 || msg.Content[0].Type != "tool_use" {
 			t.Fatalf("content = %+v", msg.Content)
 		}
@@ -223,6 +224,21 @@ func TestGeminiSignedToolCallIsRedacted(t *testing.T) {
 	}
 }
 
+// accumulate reads an Anthropic stream into the message it builds.
+func accumulate(t *testing.T, s *ssestream.Stream[anthropic.MessageStreamEventUnion]) anthropic.Message {
+	t.Helper()
+	var msg anthropic.Message
+	for s.Next() {
+		if err := msg.Accumulate(s.Current()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return msg
+}
+
 func TestToolCallArgumentsAreRedactedWhole(t *testing.T) {
 	url, _, stop := guardedGateway(t, toolCallOpenAI(recordArgs...))
 	defer stop()
@@ -275,15 +291,7 @@ func TestStreamedThinkingIsRedacted(t *testing.T) {
 		Thinking:  anthropic.ThinkingConfigParamOfEnabled(1024),
 		Messages:  []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("Is my record on file?"))},
 	})
-	var msg anthropic.Message
-	for s.Next() {
-		if err := msg.Accumulate(s.Current()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := s.Err(); err != nil {
-		t.Fatal(err)
-	}
+	msg := accumulate(t, s)
 	if len(msg.Content) != 2 || msg.Content[0].Type != "thinking" || msg.Content[1].Type != "text" {
 		t.Fatalf("content = %+v", msg.Content)
 	}

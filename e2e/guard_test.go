@@ -6,9 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,9 +14,6 @@ import (
 	"github.com/openai/openai-go/v3"
 	ooption "github.com/openai/openai-go/v3/option"
 	_ "modernc.org/sqlite"
-
-	"github.com/switchboard-gov/switchboard/config"
-	"github.com/switchboard-gov/switchboard/gateway"
 )
 
 // A valid SSN (area 536, group 22, serial 1234) and a NANP number.
@@ -60,22 +55,9 @@ func chunkedOpenAI(pieces ...string) http.Handler {
 // two pieces; the client receives it redacted and never in the clear, and
 // the audit keeps the finding's type and count, not the value.
 func TestStreamedSSNSplitAcrossChunksIsRedacted(t *testing.T) {
-	up := httptest.NewServer(chunkedOpenAI("Your record shows SSN 536-2", "2-1234 and a callback number ", "(202) 555-", "0143. Anything else?"))
-	defer up.Close()
-	cfg, err := config.Parse([]byte(fmt.Sprintf(guardConfig, up.URL, userKey)), func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
-	dbPath := filepath.Join(t.TempDir(), "sb.db")
-	cfg.Store = "sqlite:" + dbPath
-	g, err := gateway.New(context.Background(), cfg, gateway.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	gw := httptest.NewServer(g.Handler())
-	defer gw.Close()
+	url, dbPath, stop := guardedGateway(t, chunkedOpenAI("Your record shows SSN 536-2", "2-1234 and a callback number ", "(202) 555-", "0143. Anything else?"))
 
-	c := openai.NewClient(ooption.WithBaseURL(gw.URL+"/v1"), ooption.WithAPIKey(userKey), ooption.WithMaxRetries(0))
+	c := openai.NewClient(ooption.WithBaseURL(url+"/v1"), ooption.WithAPIKey(userKey), ooption.WithMaxRetries(0))
 	s := c.Chat.Completions.NewStreaming(context.Background(), openai.ChatCompletionNewParams{
 		Model:    "m-openai",
 		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("What is on my record?")},
@@ -96,10 +78,7 @@ func TestStreamedSSNSplitAcrossChunksIsRedacted(t *testing.T) {
 	if !strings.Contains(got, "[US_SSN]") || !strings.Contains(got, "[PHONE_NUMBER]") || !strings.Contains(got, "Anything else?") {
 		t.Fatalf("answer = %q; want both values redacted and the rest intact", got)
 	}
-	gw.Close()
-	if err := g.Close(); err != nil {
-		t.Fatal(err)
-	}
+	stop()
 	assertAuditHas(t, dbPath, []string{"US_SSN", "PHONE_NUMBER"}, []string{testSSN, "2-1234", "555-0143"})
 }
 

@@ -129,6 +129,19 @@ func (st *stack) serve(t *testing.T, cdb *sqlite.DB) *httptest.Server {
 	return srv
 }
 
+// startWeb starts a stack and its web server on a conversation store of
+// its own, closed when the test ends.
+func startWeb(t *testing.T) (*stack, *httptest.Server) {
+	t.Helper()
+	st := newStack(t)
+	cdb, err := sqlite.Open(context.Background(), st.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cdb.Close() })
+	return st, st.serve(t, cdb)
+}
+
 // browser starts headless Chromium, or skips (fails under CI) without it.
 func browser(t *testing.T) context.Context {
 	t.Helper()

@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/switchboard-gov/switchboard/sqlite"
 )
 
 // served sends one chat request as the StateChat user straight to the
@@ -75,13 +73,7 @@ func settle(t *testing.T, ctx context.Context) {
 // conversation's rename, export and delete.
 func TestConsoleFormsInBrowser(t *testing.T) {
 	ctx := browser(t)
-	st := newStack(t)
-	cdb, err := sqlite.Open(context.Background(), st.dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cdb.Close() })
-	srv := st.serve(t, cdb)
+	_, srv := startWeb(t)
 	base := srv.URL
 
 	if m, _ := served(t, base); m != "m-anthropic" {

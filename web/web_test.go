@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -9,7 +8,6 @@ import (
 	"testing"
 
 	switchboard "github.com/switchboard-gov/switchboard"
-	"github.com/switchboard-gov/switchboard/sqlite"
 	"github.com/switchboard-gov/switchboard/web"
 )
 
@@ -44,13 +42,7 @@ func TestValidateMessage(t *testing.T) {
 // session, that a state-changing call needs the page's token, and that the
 // key never reaches the browser.
 func TestSessionAndCSRF(t *testing.T) {
-	st := newStack(t)
-	cdb, err := sqlite.Open(context.Background(), st.dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cdb.Close() })
-	srv := st.serve(t, cdb)
+	_, srv := startWeb(t)
 	c := srv.Client()
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
