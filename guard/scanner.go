@@ -322,6 +322,9 @@ func (s *Scanner) AppendScan(dst []Finding, text string) []Finding {
 					Score: 1, Rule: "term." + strings.ToLower(string(s.custom[-1-ref.cat])), Cues: []string{ref.id}})
 				continue
 			}
+			if ref.gi == giAcquire && nounRecord(text, int(h.start), int(h.end)) {
+				continue
+			}
 			sc.use = append(sc.use, useHit{int(h.start), int(h.end), ref})
 		}
 	}
@@ -329,6 +332,40 @@ func (s *Scanner) AppendScan(dst []Finding, text string) []Finding {
 		out = s.scoreUse(sc.use, &sc.useKeys, out)
 	}
 	return out
+}
+
+var giAcquire = groupIndex("acquire")
+
+// nounRecord reports whether text[start:end] is "record" or "records" read
+// as a noun: after a determiner ("the record", "your records") or with a
+// possessive ("the record's SSN"). The verb is a cue for acquiring
+// someone's data ("record her calls"); the noun is a clerk's file.
+func nounRecord(text string, start, end int) bool {
+	w := text[start:end]
+	if !strings.EqualFold(w, "record") && !strings.EqualFold(w, "records") {
+		return false
+	}
+	if rest := text[end:]; strings.HasPrefix(rest, "'s") || strings.HasPrefix(rest, "’s") || strings.HasPrefix(rest, "'") && w[len(w)-1] == 's' {
+		return true
+	}
+	// The word before, across one space.
+	k := start
+	if k == 0 || text[k-1] != ' ' {
+		return false
+	}
+	k--
+	b := k
+	for b > 0 && isLetter(text[b-1]) {
+		b--
+	}
+	if b > 0 && isWordByte(text[b-1]) {
+		return false
+	}
+	switch strings.ToLower(text[b:k]) {
+	case "the", "a", "an", "my", "your", "his", "her", "their", "our", "its", "this", "that", "these", "those", "whose", "each", "every", "any", "no":
+		return true
+	}
+	return false
 }
 
 // keywords finds the keyword hits in text, and the context bits of each
