@@ -12,12 +12,14 @@ import (
 // valid: a finding inside a string is replaced within the string, and a
 // number a finding touches becomes the placeholder as a string.
 
-// IsJSON reports whether text is a JSON object or array: tool-call
-// arguments, and the tool results that are JSON, are scanned with ScanJSON
-// and redacted with RedactJSON.
+// IsJSON reports whether text is to be read as JSON: its first byte after
+// ASCII whitespace opens an object, an array or a string. Tool-call
+// arguments, and tool results that look like JSON, are scanned with
+// ScanJSON and redacted with RedactJSON, which agree on offsets whether or
+// not the JSON is valid (a result cut short, a bare string).
 func IsJSON(text string) bool {
-	t := strings.TrimSpace(text)
-	return t != "" && (t[0] == '{' || t[0] == '[') && json.Valid([]byte(t))
+	t := strings.TrimLeft(text, " \t\r\n")
+	return t != "" && (t[0] == '{' || t[0] == '[' || t[0] == '"')
 }
 
 // ScanJSON returns the findings in the JSON text raw (see Scan). Offsets are

@@ -76,9 +76,28 @@ func TestRedactJSONInvalid(t *testing.T) {
 }
 
 func TestIsJSON(t *testing.T) {
-	for text, want := range map[string]bool{`{"a":1}`: true, ` [1, 2] `: true, `"s"`: false, `{'a': 1}`: false, `SSN 536-22-1234`: false, ``: false} {
+	for text, want := range map[string]bool{`{"a":1}`: true, ` [1, 2] `: true, `"s"`: true, `{"cut": "sho`: true,
+		"\u00a0{}": false, `SSN 536-22-1234`: false, ``: false} {
 		if got := IsJSON(text); got != want {
 			t.Errorf("IsJSON(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// TestScanJSONHiddenByEscape: a bare JSON string and JSON cut short are
+// read as JSON too, so "\n" does not hide the number after it.
+func TestScanJSONHiddenByEscape(t *testing.T) {
+	s := mustScanner(t, Config{})
+	for raw, want := range map[string]string{
+		`"call\n536-22-1234"`:           `"call\n[US_SSN]"`,
+		`{"note": "call\n536-22-1234"`:  `{"note": "call\n[US_SSN]"`,
+		`{"note": "call\n536-22-1234"}`: `{"note": "call\n[US_SSN]"}`,
+	} {
+		if !IsJSON(raw) {
+			t.Errorf("IsJSON(%s) = false", raw)
+		}
+		if got := RedactJSON(raw, s.ScanJSON(raw)); got != want {
+			t.Errorf("RedactJSON(%s) = %s, want %s", raw, got, want)
 		}
 	}
 }

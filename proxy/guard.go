@@ -187,7 +187,8 @@ func (g *Guardrails) scanPrompt(req *llm.Request) scanned {
 				add(i, j, p.Text, false)
 			case p.Kind == llm.PartToolResult && p.ToolResult != nil:
 				// A result is often JSON (a Gemini functionResponse
-				// always): read as JSON, "\n" does not hide a number.
+				// always), or a JSON string, or JSON cut short: read as
+				// JSON, "\n" does not hide a number.
 				add(i, j, p.ToolResult.Content, guard.IsJSON(p.ToolResult.Content))
 			case p.Kind == llm.PartToolCall && p.ToolCall != nil:
 				// An earlier call's arguments, as the client sends them
