@@ -268,7 +268,7 @@ func (s *Service) Stay(ctx context.Context, p *switchboard.Principal, id string,
 		if st := b.StatusAt(at); st != switchboard.BasisInForce {
 			return conflict("basis", "basis "+q(r.Basis)+" of "+q(id)+" is already "+st+" at "+at.Format(time.RFC3339))
 		}
-		addBasisChange(d, b, switchboard.BasisChange{Status: status, EffectiveAt: at, At: now, By: actor(p), Reason: strings.TrimSpace(r.Reason), Ref: r.Ref})
+		addBasisChange(d, b, switchboard.BasisChange{Status: status, EffectiveAt: at, At: now, By: actor(p), Reason: strings.TrimSpace(r.Reason), Ref: strings.TrimSpace(r.Ref)})
 		return nil
 	})
 }
@@ -300,7 +300,7 @@ func (s *Service) Rescind(ctx context.Context, p *switchboard.Principal, id stri
 		if st := b.StatusAt(at); st == switchboard.BasisRescinded {
 			return conflict("basis", "basis "+q(r.Basis)+" of "+q(id)+" is already rescinded at "+at.Format(time.RFC3339))
 		}
-		addBasisChange(d, b, switchboard.BasisChange{Status: switchboard.BasisRescinded, EffectiveAt: at, At: now, By: actor(p), Reason: strings.TrimSpace(r.Reason), Ref: r.Ref})
+		addBasisChange(d, b, switchboard.BasisChange{Status: switchboard.BasisRescinded, EffectiveAt: at, At: now, By: actor(p), Reason: strings.TrimSpace(r.Reason), Ref: strings.TrimSpace(r.Ref)})
 		return nil
 	})
 }
@@ -358,7 +358,7 @@ func (s *Service) Unstay(ctx context.Context, p *switchboard.Principal, id strin
 			prev.History = nil
 			prev.Status = switchboard.BasisInForce
 		}
-		addBasisChange(d, b, switchboard.BasisChange{Status: prev.StatusAt(last.EffectiveAt), EffectiveAt: at, At: now, By: actor(p), Reason: strings.TrimSpace(r.Reason), Ref: r.Ref})
+		addBasisChange(d, b, switchboard.BasisChange{Status: prev.StatusAt(last.EffectiveAt), EffectiveAt: at, At: now, By: actor(p), Reason: strings.TrimSpace(r.Reason), Ref: strings.TrimSpace(r.Ref)})
 		return nil
 	})
 }

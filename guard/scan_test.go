@@ -89,6 +89,8 @@ func TestUseCategories(t *testing.T) {
 		// file is not acquiring someone's data.
 		{"The record's SSN is 536-22-1234; is your records office open?", ""},
 		{"Record her calls and find out her home address.", DomesticSurveillance},
+		{"PATIENT RECORD'S SSN IS 536-22-1234", ""},
+		{"Pull the\trecord’s SSN 536-22-1234 from the file.", ""},
 		{"Summarise the history of the Apollo program.", ""},
 	}
 	for _, c := range cases {

@@ -336,33 +336,40 @@ func (s *Scanner) AppendScan(dst []Finding, text string) []Finding {
 
 var giAcquire = groupIndex("acquire")
 
-// nounRecord reports whether text[start:end] is "record" or "records" read
-// as a noun: after a determiner ("the record", "your records") or with a
-// possessive ("the record's SSN"). The verb is a cue for acquiring
-// someone's data ("record her calls"); the noun is a clerk's file.
+// nounRecord reports whether text[start:end], an acquire cue, is "record"
+// or "recording" read as a noun: after a determiner ("the record", "a
+// recording") or with a possessive ("the record's SSN", "RECORD'S"). The
+// verb is a cue for acquiring someone's data ("record her calls"); the
+// noun is a clerk's file.
 func nounRecord(text string, start, end int) bool {
 	w := text[start:end]
-	if !strings.EqualFold(w, "record") && !strings.EqualFold(w, "records") {
+	if !strings.EqualFold(w, "record") && !strings.EqualFold(w, "recording") {
 		return false
 	}
-	if rest := text[end:]; strings.HasPrefix(rest, "'s") || strings.HasPrefix(rest, "’s") || strings.HasPrefix(rest, "'") && w[len(w)-1] == 's' {
+	rest := text[end:]
+	if strings.HasPrefix(rest, "’") {
+		rest = "'" + rest[len("’"):]
+	}
+	if len(rest) >= 2 && rest[0] == '\'' && (rest[1] == 's' || rest[1] == 'S') && (len(rest) == 2 || !isWordByte(rest[2])) {
 		return true
 	}
-	// The word before, across one space.
+	// The word before, across spaces and tabs.
 	k := start
-	if k == 0 || text[k-1] != ' ' {
+	for k > 0 && start-k < 8 && (text[k-1] == ' ' || text[k-1] == '\t') {
+		k--
+	}
+	if k == start || k == 0 {
 		return false
 	}
-	k--
 	b := k
 	for b > 0 && isLetter(text[b-1]) {
 		b--
 	}
-	if b > 0 && isWordByte(text[b-1]) {
+	if b > 0 && isWordByte(text[b-1]) || k-b > 5 {
 		return false
 	}
 	switch strings.ToLower(text[b:k]) {
-	case "the", "a", "an", "my", "your", "his", "her", "their", "our", "its", "this", "that", "these", "those", "whose", "each", "every", "any", "no":
+	case "the", "a", "an", "my", "your", "his", "her", "their", "our", "its", "this", "that", "whose", "each", "every", "any", "no":
 		return true
 	}
 	return false
