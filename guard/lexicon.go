@@ -61,6 +61,9 @@ type cueRef struct {
 	gi     uint8 // index into cueGroups
 	weight float64
 	id     string // "group:phrase", reported in Finding.Cues
+	// possessive marks a surveillance cue that starts with "'s" (someone's
+	// location): it counts only when the possessor can be a person.
+	possessive bool
 }
 
 func typeBit(t Type) uint32 {

@@ -142,7 +142,8 @@ func NewScanner(cfg Config) (*Scanner, error) {
 		s.cats = append(s.cats, useCategory{typ: t, threshold: th, rule: "use." + strings.ToLower(string(t))})
 		parseCues(useCues[t], func(group string, w float64, phrase string) {
 			k := lx.add(phrase)
-			k.cues = append(k.cues, cueRef{cat: ci, gi: groupIndex(group), weight: w, id: group + ":" + strings.TrimSuffix(phrase, "*")})
+			k.cues = append(k.cues, cueRef{cat: ci, gi: groupIndex(group), weight: w, id: group + ":" + strings.TrimSuffix(phrase, "*"),
+				possessive: t == DomesticSurveillance && (strings.HasPrefix(phrase, "'s ") || strings.HasPrefix(phrase, "’s "))})
 		})
 	}
 	for i, term := range cfg.Terms {
@@ -314,6 +315,11 @@ func (s *Scanner) AppendScan(dst []Finding, text string) []Finding {
 	out := s.resolve(sc, dst)
 	// Use-policy cues and custom terms.
 	sc.use = sc.use[:0]
+	// thingLo, thingHi: the span of the last "'s …" cue whose possessor
+	// is a thing; the data words inside it ("location" of "the shipment's
+	// location") are that thing's too. Hits come longest first among
+	// those ending together.
+	thingLo, thingHi := -1, -1
 	for _, h := range sc.hits {
 		for k := range s.kws[h.pat].cues {
 			ref := &s.kws[h.pat].cues[k]
@@ -322,7 +328,12 @@ func (s *Scanner) AppendScan(dst []Finding, text string) []Finding {
 					Score: 1, Rule: "term." + strings.ToLower(string(s.custom[-1-ref.cat])), Cues: []string{ref.id}})
 				continue
 			}
-			if ref.gi == giAcquire && nounRecord(text, int(h.start), int(h.end)) {
+			if ref.possessive && thingPossessor(text, int(h.start)) {
+				thingLo, thingHi = int(h.start), int(h.end)
+				continue
+			}
+			if ref.gi == giAcquire && nounRecord(text, int(h.start), int(h.end)) ||
+				(ref.gi == giData || ref.gi == giThing) && int(h.start) >= thingLo && int(h.end) <= thingHi {
 				continue
 			}
 			sc.use = append(sc.use, useHit{int(h.start), int(h.end), ref})
@@ -334,7 +345,12 @@ func (s *Scanner) AppendScan(dst []Finding, text string) []Finding {
 	return out
 }
 
-var giAcquire = groupIndex("acquire")
+// Cue groups the scan reads.
+var (
+	giAcquire = groupIndex("acquire")
+	giData    = groupIndex("data")
+	giThing   = groupIndex("thing")
+)
 
 // nounRecord reports whether text[start:end], an acquire cue, is "record"
 // or "recording" read as a noun: after a determiner ("the record", "a
@@ -374,6 +390,41 @@ func nounRecord(text string, start, end int) bool {
 	}
 	return false
 }
+
+// thingPossessor reports whether the word before the apostrophe at
+// text[i] names an institution, a place or a thing, not a person: "the
+// embassy's address", "the shipment's location" are not someone's data.
+func thingPossessor(text string, i int) bool {
+	b := i
+	for b > 0 && i-b <= 16 && isLetter(text[b-1]) {
+		b--
+	}
+	if b == i || i-b > 16 || b > 0 && isWordByte(text[b-1]) {
+		return false
+	}
+	var buf [16]byte
+	w := buf[:i-b]
+	for k := range w {
+		w[k] = text[b+k] | 0x20
+	}
+	return thingWords[string(w)]
+}
+
+// thingWords are possessors that are not people, as agency text names
+// them: offices, institutions, places, shipments, events and systems.
+var thingWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`embassy consulate mission office agency department bureau ministry government
+		administration organization organisation company corporation firm business store shop restaurant hotel school
+		university college hospital clinic bank library museum court city town county state country nation building
+		facility branch center centre headquarters campus district region province airport station port base post unit
+		division section program programme project team committee council board commission conference meeting event
+		shipment package parcel order delivery flight train ship vessel truck fleet website site server system app
+		application platform service network database portal`) {
+		m[w] = true
+	}
+	return m
+}()
 
 // keywords finds the keyword hits in text, and the context bits of each
 // hit side by side with them: the context window of every candidate reads
