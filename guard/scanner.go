@@ -319,7 +319,7 @@ func (s *Scanner) AppendScan(dst []Finding, text string) []Finding {
 	// is a thing; the data words inside it ("location" of "the shipment's
 	// location") are that thing's too. Hits come longest first among
 	// those ending together.
-	thingLo, thingHi := -1, -1
+	thingLo, thingHi, thingCat := -1, -1, 0
 	for _, h := range sc.hits {
 		for k := range s.kws[h.pat].cues {
 			ref := &s.kws[h.pat].cues[k]
@@ -329,11 +329,11 @@ func (s *Scanner) AppendScan(dst []Finding, text string) []Finding {
 				continue
 			}
 			if ref.possessive && thingPossessor(text, int(h.start)) {
-				thingLo, thingHi = int(h.start), int(h.end)
+				thingLo, thingHi, thingCat = int(h.start), int(h.end), ref.cat
 				continue
 			}
 			if ref.gi == giAcquire && nounRecord(text, int(h.start), int(h.end)) ||
-				(ref.gi == giData || ref.gi == giThing) && int(h.start) >= thingLo && int(h.end) <= thingHi {
+				(ref.gi == giData || ref.gi == giThing) && ref.cat == thingCat && int(h.start) >= thingLo && int(h.end) <= thingHi {
 				continue
 			}
 			sc.use = append(sc.use, useHit{int(h.start), int(h.end), ref})
