@@ -319,15 +319,10 @@ func TestPromptToolCallArgumentsAreRedacted(t *testing.T) {
 		{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"file_record","arguments":"{\"ssn\":\"` + testSSN + `\",\"n\":3}"}}]},
 		{"role":"tool","tool_call_id":"call_1","content":"filed"}],
 		"tools":[{"type":"function","function":{"name":"file_record","parameters":{"type":"object","properties":{}}}}]}`
-	resp, b := do(t, "POST", e.gw.URL+"/v1/chat/completions", func(h http.Header) { h.Set("Authorization", "Bearer "+userKey) }, []byte(body))
-	if resp.StatusCode != 200 {
-		t.Fatalf("status %d: %s", resp.StatusCode, b)
-	}
+	resp, _, sent := sendGuarded(t, e, "/v1/chat/completions", func(h http.Header) { h.Set("Authorization", "Bearer "+userKey) }, body)
 	if h := resp.Header.Get("Switchboard-Guardrail"); h != "redacted: US_SSN=1" {
 		t.Errorf("Switchboard-Guardrail = %q", h)
 	}
-	reqs := e.fake.Requests()
-	sent := string(reqs[len(reqs)-1].Body)
 	if strings.Contains(sent, testSSN) || !strings.Contains(sent, `"input":{"ssn":"[US_SSN]","n":3}`) {
 		t.Errorf("upstream received: %s", sent)
 	}
@@ -346,18 +341,13 @@ func TestPromptToolResultAndThinkingAreRedacted(t *testing.T) {
 			{"type":"tool_use","id":"toolu_01","name":"lookup","input":{"id":7}}]},
 		{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_01","content":"{\"record\":\"Record:\\n` + testSSN + `\"}"}]}],
 		"tools":[{"name":"lookup","input_schema":{"type":"object","properties":{}}}]}`
-	resp, b := do(t, "POST", e.gw.URL+"/v1/messages", func(h http.Header) {
+	resp, _, sent := sendGuarded(t, e, "/v1/messages", func(h http.Header) {
 		h.Set("x-api-key", userKey)
 		h.Set("anthropic-version", "2023-06-01")
-	}, []byte(body))
-	if resp.StatusCode != 200 {
-		t.Fatalf("status %d: %s", resp.StatusCode, b)
-	}
+	}, body)
 	if h := resp.Header.Get("Switchboard-Guardrail"); !strings.HasPrefix(h, "redacted: US_SSN=2") {
 		t.Errorf("Switchboard-Guardrail = %q; want both SSNs counted", h)
 	}
-	reqs := e.fake.Requests()
-	sent := string(reqs[len(reqs)-1].Body)
 	if strings.Contains(sent, testSSN) {
 		t.Fatalf("upstream received the SSN: %s", sent)
 	}

@@ -122,20 +122,27 @@ func assertAuditHas(t *testing.T, dbPath string, want, never []string) {
 	}
 }
 
+// sendGuarded posts body to the gateway's path, requires a 200, and
+// returns the response, its body and the body the upstream received last.
+func sendGuarded(t *testing.T, e *env, path string, headers func(http.Header), body string) (*http.Response, []byte, string) {
+	t.Helper()
+	resp, b := do(t, "POST", e.gw.URL+path, headers, []byte(body))
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, b)
+	}
+	reqs := e.fake.Requests()
+	return resp, b, string(reqs[len(reqs)-1].Body)
+}
+
 // TestPromptRedactionAndHeader: the prompt's SSN is replaced before it
 // leaves, the client is told, and a tenant without a policy is untouched.
 func TestPromptRedactionAndHeader(t *testing.T) {
 	e := startCustom(t, guardConfig, nil)
 	body := `{"model":"m-anthropic","messages":[{"role":"user","content":"My SSN is ` + testSSN + `, please check it."}]}`
-	resp, b := do(t, "POST", e.gw.URL+"/v1/chat/completions", func(h http.Header) { h.Set("Authorization", "Bearer "+userKey) }, []byte(body))
-	if resp.StatusCode != 200 {
-		t.Fatalf("status %d: %s", resp.StatusCode, b)
-	}
+	resp, b, sent := sendGuarded(t, e, "/v1/chat/completions", func(h http.Header) { h.Set("Authorization", "Bearer "+userKey) }, body)
 	if h := resp.Header.Get("Switchboard-Guardrail"); h != "redacted: US_SSN=1" {
 		t.Errorf("Switchboard-Guardrail = %q", h)
 	}
-	reqs := e.fake.Requests()
-	sent := string(reqs[len(reqs)-1].Body)
 	if strings.Contains(sent, testSSN) || !strings.Contains(sent, "[US_SSN]") {
 		t.Errorf("upstream received: %s", sent)
 	}
